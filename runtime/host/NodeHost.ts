@@ -1,0 +1,282 @@
+// Runs one incarnation of one node: its xstate actor on a virtual clock, fed batches of events,
+// collecting the effects it emits. The same class serves the worker thread and the inline mode.
+import { createActor, type AnyActor, type AnyEventObject, type InspectionEvent } from 'xstate'
+import type { NodeDefinition } from '../node/defineNode.ts'
+import { EFFECT_TYPES, type NodeEffect } from '../node/effects.ts'
+import type { NodeInput } from '../node/types.ts'
+import { Rng } from '../rng.ts'
+import { MinHeap } from '../sim/MinHeap.ts'
+import { compareKeys } from '../sim/keys.ts'
+import type { HostEffect, HostInit, Key, NodeSnapshot, StepEntry, StepItem, StepReply, StepRequest } from './protocol.ts'
+import { stateName } from './stateName.ts'
+import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
+import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
+
+interface LocalTimer {
+  key: Key
+  id: number
+}
+
+export class NodeHost {
+  readonly clock: VirtualClock
+  readonly globals: VirtualGlobals
+  private actor: AnyActor | null = null
+  private readonly full: boolean
+  /** Effects go to the entry being handled; anything emitted between entries is a stray. */
+  private entry: StepEntry | null = null
+  private strays: HostEffect[] = []
+  private readonly local = new MinHeap<LocalTimer>((a, b) => compareKeys(a.key, b.key))
+  private readonly localIds = new Set<number>()
+  private localCount = 0
+  private until = -Infinity
+  private failed = false
+  private lastState: string | null = null
+  private describing = 'start'
+
+  // The clock and seeded globals exist before the node's module is imported, so its top-level
+  // code is deterministic too; `load` then creates the actor.
+  constructor(readonly init: HostInit) {
+    this.full = init.trace === 'full'
+    this.clock = new VirtualClock({
+      set: (timer, delay) => this.onTimerSet(timer, delay),
+      cancel: (id) => this.onTimerCancel(id),
+    })
+    this.globals = virtualGlobals(this.clock, new Rng(init.seed))
+  }
+
+  load(definition: NodeDefinition): void {
+    const init = this.init
+    const input: NodeInput = {
+      name: init.name,
+      address: init.address,
+      peers: init.peers,
+      config: init.config,
+      dataDir: init.dataDir,
+    }
+    const actor = createActor(definition.machine, {
+      input,
+      clock: this.clock,
+      inspect: this.full ? (event) => this.onInspect(event) : undefined,
+    })
+    actor.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+    actor.subscribe({ error: (err: unknown) => this.fail(err) })
+    this.actor = actor
+  }
+
+  private get loaded(): AnyActor {
+    if (!this.actor) throw new Error('NodeHost: load(definition) must come before events')
+    return this.actor
+  }
+
+  /** Handles a batch in key order, firing local timers that fall before each item and `until`. */
+  step(request: StepRequest, progress?: (index: number) => void): StepReply {
+    const entries: StepEntry[] = []
+    let handled = 0
+    this.until = request.until
+    this.localCount = 0
+    const items = request.items
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as StepItem
+      handled += this.fireLocalBefore(item.t, entries)
+      if (this.failed) break
+      progress?.(i)
+      if (this.handle(item, entries)) handled++
+    }
+    handled += this.fireLocalBefore(request.until, entries)
+    this.until = -Infinity
+    return { entries, handled }
+  }
+
+  snapshot(): NodeSnapshot {
+    const snap = this.loaded.getSnapshot() as { status: string; value: unknown; context: unknown }
+    return { status: snap.status, value: snap.value, context: snap.context }
+  }
+
+  /** A line the node's code wrote with console.log & co. (installed by the worker). */
+  log(level: string, text: string): void {
+    this.push({ kind: 'log', level, text })
+  }
+
+  private handle(item: StepItem, entries: StepEntry[]): boolean {
+    if (this.failed) return false
+    const entry = this.open([item.t, item.seq], item.t)
+    let handled = true
+    try {
+      switch (item.kind) {
+        case 'start':
+          this.describing = 'start'
+          this.loaded.start()
+          break
+        case 'deliver': {
+          this.describing = `${item.msg.type} from ${item.from}`
+          this.deliver({ ...item.msg, from: item.from })
+          break
+        }
+        case 'stdin':
+          this.describing = `console input ${JSON.stringify(item.line)}`
+          this.deliver({ type: 'stdin', line: item.line })
+          break
+        case 'timer':
+          this.describing = 'a timer'
+          handled = this.fireTimer(item.timer)
+          break
+      }
+    } catch (err) {
+      this.fail(err)
+    }
+    this.close(entry, entries)
+    return handled
+  }
+
+  private deliver(event: AnyEventObject): void {
+    if (this.full) {
+      const snap = this.loaded.getSnapshot() as { can?: (e: AnyEventObject) => boolean; value: unknown }
+      if (typeof snap.can === 'function' && !snap.can(event)) {
+        this.push({ kind: 'log', level: 'ignored', text: `ignored ${event.type} in state ${this.lastState ?? '?'}` })
+      }
+    }
+    this.loaded.send(event)
+  }
+
+  private fireTimer(id: number): boolean {
+    if (!this.clock.isLive(id)) return false
+    if (this.full) this.push({ kind: 'timer.fire', timer: id })
+    return this.clock.fire(id)
+  }
+
+  private fireLocalBefore(time: number, entries: StepEntry[]): number {
+    let handled = 0
+    for (let next = this.local.peek(); next && (next.key[0] as number) < time; next = this.local.peek()) {
+      this.local.pop()
+      this.localIds.delete(next.id)
+      if (this.failed || !this.clock.isLive(next.id)) continue
+      const entry = this.open(next.key, next.key[0] as number)
+      try {
+        this.describing = 'a timer'
+        if (this.full) this.push({ kind: 'timer.fire', timer: next.id })
+        this.clock.fire(next.id)
+        handled++
+      } catch (err) {
+        this.fail(err)
+      }
+      this.close(entry, entries)
+    }
+    return handled
+  }
+
+  private open(key: Key, t: number): StepEntry {
+    this.clock.now = t
+    const entry: StepEntry = { key, t, effects: this.strays.length ? this.takeStrays() : [] }
+    this.entry = entry
+    return entry
+  }
+
+  private close(entry: StepEntry, entries: StepEntry[]): void {
+    this.entry = null
+    if (entry.effects.length > 0) entries.push(entry)
+  }
+
+  private takeStrays(): HostEffect[] {
+    const strays = this.strays
+    this.strays = []
+    return [
+      {
+        kind: 'error',
+        event: 'outside any event',
+        message:
+          'the node emitted effects outside of handling an event (from a Promise, setImmediate or process.nextTick?); ' +
+          'node code must be synchronous: use xstate delays for time and runtime effects for I/O',
+      },
+      ...strays,
+    ]
+  }
+
+  private push(effect: HostEffect): void {
+    if (this.entry) this.entry.effects.push(effect)
+    else this.strays.push(effect)
+  }
+
+  private onEmit(emitted: AnyEventObject): void {
+    // xstate would report a throw from here on a later macrotask; fail the node now instead.
+    try {
+      this.takeEffect(emitted)
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  private takeEffect(emitted: AnyEventObject): void {
+    if (!EFFECT_TYPES.has(emitted.type)) {
+      this.push({ kind: 'log', level: 'warn', text: `emitted '${emitted.type}', which is not a runtime effect (ignored)` })
+      return
+    }
+    const effect = emitted as NodeEffect
+    switch (effect.type) {
+      case 'net.send': {
+        const message: unknown = effect.message
+        if (typeof effect.to !== 'string' || typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') {
+          throw new TypeError(`send(to, message): needs an address string and a message object with a string \`type\` (got to=${JSON.stringify(effect.to)})`)
+        }
+        this.push(effect.transfer ? { kind: 'send', to: effect.to, msg: effect.message, transfer: true } : { kind: 'send', to: effect.to, msg: effect.message })
+        break
+      }
+      case 'console.print':
+        this.push({ kind: 'print', line: String(effect.line) })
+        break
+      case 'console.prompt':
+        this.push({ kind: 'prompt', text: String(effect.text) })
+        break
+    }
+  }
+
+  private onTimerSet(timer: ClockTimer, delay: number): void {
+    if (this.full) this.push({ kind: 'timer.set', timer: timer.id, delay, at: timer.at })
+    if (timer.at < this.until && this.entry) {
+      this.local.push({ key: [timer.at, Infinity, ...this.entry.key, this.localCount++], id: timer.id })
+      this.localIds.add(timer.id)
+    } else {
+      this.push({ kind: 'timer', timer: timer.id, at: timer.at })
+    }
+  }
+
+  private onTimerCancel(id: number): void {
+    if (this.full) this.push({ kind: 'timer.cancel', timer: id })
+    if (!this.localIds.has(id)) this.push({ kind: 'cancel', timer: id })
+  }
+
+  private onInspect(event: InspectionEvent): void {
+    if (event.type !== '@xstate.snapshot' || event.actorRef !== this.actor) return
+    const snap = event.snapshot as { value?: unknown; status?: string }
+    if (snap.value === undefined) return
+    const to = stateName(snap.value as Parameters<typeof stateName>[0])
+    if (to === this.lastState) return
+    this.push({ kind: 'state', from: this.lastState, to, event: event.event.type })
+    this.lastState = to
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return
+    this.failed = true
+    this.push({ kind: 'error', event: this.describing, message: describeError(err) })
+  }
+}
+
+/** The message and the first stack frames that point into node code, not the runtime. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return `threw ${safeString(err)}`
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at ') && !/node_modules|node:internal|runtime[/\\]host/.test(line))
+    .slice(0, 3)
+  return [`${err.name}: ${err.message}`, ...frames].join('\n    ')
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value)
+  } catch {
+    return '(unprintable value)'
+  }
+}

@@ -1,0 +1,85 @@
+// Everything that crosses the thread boundary between the simulation (main thread) and a node
+// host (worker thread, or the same thread in inline mode). One file, so both sides agree.
+import type { Address, Message } from '../node/types.ts'
+
+export type TraceLevel = 'off' | 'net' | 'full'
+
+/** What a host needs to create one incarnation of a node. */
+export interface HostInit {
+  name: string
+  address: Address
+  peers: Address[]
+  config: unknown
+  dataDir: string
+  /** Seeds this incarnation's Math.random. */
+  seed: number
+  incarnation: number
+  /** 'full' adds state transitions and timer records (xstate inspection: costly, so opt-in). */
+  trace: TraceLevel
+}
+
+/**
+ * The ordering key of everything that happens in a run. Queue items have `[t, seq]`. A timer a
+ * node sets and fires inside one batch has `[at, Infinity, ...keyOfWhatSetIt, n]`: after every
+ * queued item of the same instant, in creation order; exactly where sequential processing puts it.
+ */
+export type Key = number[]
+
+interface ItemBase {
+  t: number
+  seq: number
+}
+export type StepItem =
+  | (ItemBase & { kind: 'start' })
+  | (ItemBase & { kind: 'deliver'; id: number; from: Address; msg: Message; transfer?: boolean })
+  | (ItemBase & { kind: 'timer'; timer: number })
+  | (ItemBase & { kind: 'stdin'; line: string })
+
+export interface StepRequest {
+  items: StepItem[]
+  /** Timers set during this batch that fire before `until` are fired here, locally. */
+  until: number
+}
+
+/** What a host did, in the order it did it, for one item or one local timer. */
+export type HostEffect =
+  | { kind: 'send'; to: Address; msg: Message; transfer?: boolean }
+  | { kind: 'print'; line: string }
+  | { kind: 'prompt'; text: string }
+  | { kind: 'log'; level: string; text: string }
+  | { kind: 'timer'; timer: number; at: number } // a timer for the global queue
+  | { kind: 'cancel'; timer: number }
+  | { kind: 'error'; message: string; event: string }
+  // trace-only (level 'full')
+  | { kind: 'timer.set'; timer: number; delay: number; at: number }
+  | { kind: 'timer.fire'; timer: number }
+  | { kind: 'timer.cancel'; timer: number }
+  | { kind: 'state'; from: string | null; to: string; event: string }
+
+export interface StepEntry {
+  key: Key
+  /** The virtual time of the entry (key[0]). */
+  t: number
+  effects: HostEffect[]
+}
+
+export interface StepReply {
+  entries: StepEntry[]
+  /** Items and local timers actually handled (a cancelled timer is not). */
+  handled: number
+}
+
+export interface NodeSnapshot {
+  status: string
+  value: unknown
+  context: unknown
+}
+
+/** The control API a worker exposes through comlink (not on the hot path). */
+export interface HostControl {
+  init(init: HostInit, moduleUrl: string): Promise<void>
+  inspect(): NodeSnapshot
+}
+
+/** Shared progress cell: the worker writes the index of the item it is handling. */
+export const PROGRESS_IDLE = -1

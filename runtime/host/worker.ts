@@ -1,0 +1,100 @@
+// The worker-thread entry of a node. Control calls (init, inspect) go through comlink on their
+// own port; event batches go through parentPort, one message per batch, because one message
+// per event would cap the simulation at a few thousand events per second. (Node's MessagePort
+// is an EventTarget with start(), which is all comlink needs of an endpoint.)
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
+import { format } from 'node:util'
+import * as Comlink from 'comlink'
+import { isNodeDefinition } from '../node/defineNode.ts'
+import { NodeHost, describeError } from './NodeHost.ts'
+import { PROGRESS_IDLE, type HostControl, type HostEffect, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
+import { transferablesOf } from './transferables.ts'
+
+interface WorkerData {
+  control: MessagePort
+  progress: SharedArrayBuffer
+}
+
+const data = workerData as WorkerData
+const progress = new Int32Array(data.progress)
+let host: NodeHost | null = null
+
+const control: HostControl = {
+  async init(init: HostInit, moduleUrl: string): Promise<void> {
+    const created = new NodeHost(init)
+    installGlobals(created)
+    let exported: unknown
+    try {
+      exported = (await import(moduleUrl)).default
+    } catch (err) {
+      throw new Error(`importing the module failed: ${describeError(err)}`)
+    }
+    if (!isNodeDefinition(exported)) {
+      throw new Error(
+        exported === undefined
+          ? 'the module has no default export; end it with `export default defineNode({ machine })`'
+          : 'the default export is not a node; export `defineNode({ machine })` from distlab/node',
+      )
+    }
+    created.load(exported)
+    host = created
+  },
+  inspect() {
+    if (!host) throw new Error('node is not initialized')
+    return host.snapshot()
+  },
+}
+
+Comlink.expose(control, data.control as unknown as Comlink.Endpoint)
+
+parentPort?.on('message', (request: StepRequest) => {
+  if (!host) throw new Error('step before init')
+  const reply = host.step(request, (index) => Atomics.store(progress, 0, index))
+  Atomics.store(progress, 0, PROGRESS_IDLE)
+  post(reply)
+})
+
+function post(reply: StepReply): void {
+  const transfer = reply.entries.flatMap((entry) => entry.effects.flatMap(effectTransferables))
+  try {
+    parentPort?.postMessage(reply, transfer)
+  } catch (err) {
+    // A message that cannot be cloned (a function, a class instance with methods...): name it.
+    parentPort?.postMessage(uncloneable(reply, err))
+  }
+}
+
+function effectTransferables(effect: HostEffect): ArrayBuffer[] {
+  return effect.kind === 'send' && effect.transfer ? transferablesOf(effect.msg) : []
+}
+
+function uncloneable(reply: StepReply, err: unknown): StepReply {
+  for (const entry of reply.entries) {
+    for (const effect of entry.effects) {
+      if (effect.kind !== 'send') continue
+      try {
+        structuredClone(effect.msg)
+      } catch {
+        const message = `send(): message '${effect.msg.type}' to ${effect.to} cannot be copied between threads (${describeError(err)}); messages must be plain data`
+        return { handled: reply.handled, entries: [{ key: entry.key, t: entry.t, effects: [{ kind: 'error', event: 'a send', message }] }] }
+      }
+    }
+  }
+  const message = `the node's effects cannot be copied between threads: ${describeError(err)}`
+  const first = reply.entries[0]
+  return { handled: reply.handled, entries: first ? [{ key: first.key, t: first.t, effects: [{ kind: 'error', event: 'a step', message }] }] : [] }
+}
+
+/** Timers and randomness follow the virtual clock; console output becomes trace `log` records. */
+function installGlobals(created: NodeHost): void {
+  created.globals.install()
+  const clock = created.clock
+  const g = globalThis as unknown as Record<string, unknown>
+  g.setTimeout = clock.setTimeout
+  g.setInterval = clock.setInterval
+  g.clearTimeout = clock.clearTimeout
+  g.clearInterval = clock.clearTimeout
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    console[level] = (...args: unknown[]) => created.log(level, format(...args))
+  }
+}

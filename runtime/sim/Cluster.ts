@@ -1,0 +1,372 @@
+// The driver's view of a simulated run: start nodes, talk to them through clients, inject faults
+// with turmoil's verbs, and wait in virtual time. Time moves only while the driver awaits.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { compileModule } from '../build/compileModule.ts'
+import { DistlabError, messageOf } from '../errors.ts'
+import type { HostInit, NodeSnapshot, TraceLevel } from '../host/protocol.ts'
+import type { LinkConfig } from '../network/LinkConfig.ts'
+import type { LinkRule } from '../network/LinkRules.ts'
+import { SimNetwork } from '../network/SimNetwork.ts'
+import type { Message } from '../node/types.ts'
+import { Rng, deriveSeed } from '../rng.ts'
+import { TRACE_FORMAT, type MetaRecord, type TraceRecord } from '../trace/records.ts'
+import { TraceFile } from '../trace/TraceFile.ts'
+import { ListenerSink, MemorySink, Tracer } from '../trace/Tracer.ts'
+import { ClientHandle } from './ClientHandle.ts'
+import type { Endpoint } from './Endpoint.ts'
+import type { HostHandle } from './HostHandle.ts'
+import { InlineHost } from './InlineHost.ts'
+import { type ClusterOptions, type NodeSpec, validateClusterOptions } from './options.ts'
+import { SimNode, type NodeStatus } from './SimNode.ts'
+import { Simulation, type SimulationStats } from './Simulation.ts'
+import { Waiter } from './Waiter.ts'
+import { WorkerHost } from './WorkerHost.ts'
+
+export interface NodeView {
+  readonly name: string
+  readonly address: string
+  readonly role: string
+  readonly status: NodeStatus
+  readonly incarnation: number
+  /** Every line the node printed so far (prompts excluded), across restarts. */
+  readonly console: readonly string[]
+}
+
+export class Cluster {
+  readonly seed: number
+  readonly network: SimNetwork
+  private readonly sim: Simulation
+  private readonly tracer = new Tracer()
+  private readonly memory: MemorySink | null
+  private readonly traceFile: TraceFile | null
+  private readonly nodes = new Map<string, SimNode>()
+  private readonly clients = new Map<string, ClientHandle>()
+  private readonly byAddress = new Map<string, Endpoint>()
+  private readonly dataRoot: string
+  private readonly ownsDataRoot: boolean
+  private stopped = false
+
+  private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
+    this.seed = options.seed
+    this.network = new SimNetwork(options.network, new Rng(deriveSeed(this.seed, 'network')))
+    const trace = options.trace ?? {}
+    this.memory = trace.memory ? new MemorySink(trace.memory === true ? 'net' : trace.memory) : null
+    if (this.memory) this.tracer.add(this.memory)
+    if (trace.listener) this.tracer.add(new ListenerSink(trace.listenerLevel ?? 'net', trace.listener))
+    this.traceFile = trace.file ? new TraceFile(resolve(trace.file), this.meta(), trace.level ?? 'full') : null
+    if (this.traceFile) this.tracer.add(this.traceFile)
+    this.ownsDataRoot = options.dataRoot === undefined
+    this.dataRoot = options.dataRoot ?? mkdtempSync(join(tmpdir(), 'distlab-'))
+    this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, options.maxTime ?? Infinity)
+    this.sim.onNodeFailure = (node) => {
+      node.status = 'failed'
+      node.host?.terminate()
+    }
+  }
+
+  /** Compiles the node modules, starts a host per node, and schedules every node's start at t=0. */
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const valid = validateClusterOptions(options)
+    const cluster = new Cluster(valid)
+    try {
+      await cluster.boot(valid.nodes)
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+    return cluster
+  }
+
+  // ---- time -------------------------------------------------------------------------------
+
+  get now(): number {
+    return this.sim.now
+  }
+
+  get stats(): Readonly<SimulationStats> {
+    return this.sim.stats
+  }
+
+  /** Set when the run failed (a node threw or hung, the time limit passed); the run is over. */
+  get failure(): Error | null {
+    return this.sim.failure
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (!(typeof ms === 'number' && ms >= 0)) throw new TypeError(`sleep(ms): ms must be a non-negative number of virtual ms (got ${ms})`)
+    const waiter = new Waiter<void>(`a sleep of ${ms} ms`)
+    waiter.deadline = this.sim.at(this.now + ms, () => this.sim.settle(waiter, undefined))
+    return this.sim.wait(waiter)
+  }
+
+  /**
+   * Runs until `condition()` holds (checked after every step, so it may be observed up to one
+   * link latency late), failing after `timeout` virtual ms with "`what` did not happen".
+   */
+  until(condition: () => boolean, options: { timeout: number; what: string }): Promise<void> {
+    const waiter = new Waiter<void>(options.what)
+    if (condition()) return Promise.resolve()
+    waiter.check = condition
+    waiter.deadline = this.sim.at(this.now + options.timeout, () =>
+      this.sim.expire(waiter, new DistlabError('TIME_LIMIT', `${options.what} did not happen within ${options.timeout} ms (virtual)`)),
+    )
+    return this.sim.wait(waiter)
+  }
+
+  /** Runs exactly `count` more node events (deliveries, timers), however long that takes. */
+  runEvents(count: number): Promise<void> {
+    if (!(Number.isInteger(count) && count >= 0)) throw new TypeError(`runEvents(count): count must be a non-negative integer (got ${count})`)
+    if (count === 0) return Promise.resolve()
+    const waiter = new Waiter<void>(`${count} more events`)
+    waiter.events = count
+    return this.sim.wait(waiter)
+  }
+
+  // ---- endpoints --------------------------------------------------------------------------
+
+  node(name: string): NodeView {
+    return this.nodeNamed(name)
+  }
+
+  get nodeNames(): string[] {
+    return [...this.nodes.keys()]
+  }
+
+  /** A client endpoint (created on first use) living in the network. */
+  client(name: string, options: { address?: string; role?: string } = {}): ClientHandle {
+    const existing = this.clients.get(name)
+    if (existing) return existing
+    if (this.nodes.has(name)) throw new DistlabError('BAD_INPUT', `'${name}' is a node; give the client another name`)
+    const address = options.address ?? name
+    if (this.byAddress.has(address)) throw new DistlabError('BAD_INPUT', `address ${address} is already taken by '${this.byAddress.get(address)?.name}'`)
+    const client = new ClientHandle(name, address, options.role ?? 'client', this.sim, (x) => this.endpoint(x))
+    this.clients.set(name, client)
+    this.byAddress.set(address, client)
+    return client
+  }
+
+  /** Types a line at a node's console (delivered as `{ type: 'stdin', line }`). */
+  input(name: string, line: string): void {
+    const node = this.nodeNamed(name)
+    this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'stdin', node, inc: node.incarnation, line })
+  }
+
+  /** The node's machine state and context, at the current virtual instant. */
+  async inspect(name: string): Promise<NodeSnapshot> {
+    const node = this.nodeNamed(name)
+    if (node.status !== 'up' || !node.ready) throw new DistlabError('BAD_INPUT', `node '${name}' is ${node.status}; there is no state to inspect`)
+    return (await node.ready).inspect()
+  }
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  /** Kills the node's worker: memory and timers are lost, its data directory stays. */
+  crash(name: string): void {
+    const node = this.nodeNamed(name)
+    if (node.status === 'down' || node.status === 'failed') return
+    this.takeDown(node)
+    this.sim.trace({ t: this.now, node: name, kind: 'node.crash' })
+  }
+
+  /** Starts a new incarnation from the node's inputs and data directory (crashing it first if up). */
+  restart(name: string): void {
+    const node = this.nodeNamed(name)
+    if (node.status === 'failed') throw new DistlabError('BAD_INPUT', `node '${name}' failed; a failed run cannot go on`)
+    if (node.status !== 'down') this.takeDown(node)
+    this.launch(node)
+    this.sim.trace({ t: this.now, node: name, kind: 'node.restart', incarnation: node.incarnation })
+  }
+
+  /** Listed endpoints talk only within their group; endpoints not listed keep all their links. */
+  partition(...groups: string[][]): void {
+    for (const group of groups) for (const name of group) this.endpoint(name)
+    this.addRule({ kind: 'partition', groups: groups.map((g) => g.map((n) => this.endpoint(n).name)) }, `partition ${groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`)
+  }
+
+  /** Cuts a node from every other node; clients still reach it unless `clients` is set. */
+  isolate(name: string, options: { clients?: boolean } = {}): void {
+    this.nodeNamed(name)
+    this.addRule({ kind: 'isolate', node: name, clients: options.clients === true }, `isolate ${name}${options.clients ? ' (clients too)' : ''}`)
+  }
+
+  reconnect(name: string): void {
+    this.nodeNamed(name)
+    this.network.rules.reconnect(name)
+    this.fault('reconnect', name)
+  }
+
+  /** Loses every message from `from` to `to`; the other direction still works. */
+  block(from: string, to: string): void {
+    this.addRule({ kind: 'block', from: this.endpoint(from).name, to: this.endpoint(to).name }, `block ${from} → ${to}`)
+  }
+
+  unblock(from: string, to: string): void {
+    this.network.rules.unblock(this.endpoint(from).name, this.endpoint(to).name)
+    this.fault('unblock', `${from} → ${to}`)
+  }
+
+  /** Removes every partition, isolation and block. */
+  heal(): void {
+    this.network.rules.heal()
+    this.fault('heal', 'all links restored')
+  }
+
+  /** Changes the default behaviour of every link. */
+  configureNetwork(patch: LinkConfig): void {
+    this.network.configure(patch)
+    this.fault('network', JSON.stringify(patch))
+  }
+
+  /** Changes one link (both directions unless `oneWay`); `null` restores the defaults. */
+  configureLink(a: string, b: string, patch: LinkConfig | null, options: { oneWay?: boolean } = {}): void {
+    const from = this.endpoint(a).name
+    const to = this.endpoint(b).name
+    this.network.configureLink(from, to, patch)
+    if (!options.oneWay) this.network.configureLink(to, from, patch)
+    this.fault('link', `${from} ${options.oneWay ? '→' : '↔'} ${to} ${patch === null ? 'defaults' : JSON.stringify(patch)}`)
+  }
+
+  // ---- trace ------------------------------------------------------------------------------
+
+  /** Records kept in memory (with `trace: { memory: true }`); empty otherwise. */
+  get records(): readonly TraceRecord[] {
+    return this.memory?.records ?? []
+  }
+
+  get tracePath(): string | null {
+    return this.traceFile?.path ?? null
+  }
+
+  /** Adds a narration line to the trace. */
+  note(text: string): void {
+    this.sim.trace({ t: this.now, node: 'lab', kind: 'note', text })
+  }
+
+  /** Records a grader check in the trace. */
+  check(ok: boolean, sentence: string): void {
+    this.sim.trace({ t: this.now, node: 'grader', kind: 'check', ok, sentence })
+  }
+
+  /** Terminates every worker, closes the trace and removes the temporary data directories. */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.sim.stop()
+    const hosts = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready ?? Promise.resolve(null)))
+    for (const h of hosts) if (h.status === 'fulfilled') h.value?.terminate()
+    this.tracer.close()
+    if (this.ownsDataRoot) rmSync(this.dataRoot, { recursive: true, force: true })
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private async boot(specs: NodeSpec[]): Promise<void> {
+    const urls = await Promise.all(
+      specs.map((spec) =>
+        compileModule(spec.module).catch((err: unknown) => {
+          throw new DistlabError('NODE_LOAD', `node '${spec.name}' (${spec.module}): ${messageOf(err)}`)
+        }),
+      ),
+    )
+    const addresses = specs.map((s) => s.address ?? s.name)
+    specs.forEach((spec, i) => {
+      const address = addresses[i] as string
+      const dataDir = join(this.dataRoot, spec.name)
+      mkdirSync(dataDir, { recursive: true })
+      const peers = spec.peers ?? addresses.filter((a) => a !== address)
+      const node = new SimNode(spec.name, address, spec.role ?? 'node', urls[i] as string, spec.config ?? {}, peers, dataDir)
+      this.nodes.set(spec.name, node)
+      this.byAddress.set(address, node)
+    })
+    for (const spec of specs) if (spec.start !== false) this.launch(this.nodeNamed(spec.name))
+    const loads = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready))
+    const failed = loads.flatMap((r, i) => (r.status === 'rejected' ? [`node '${specs[i]?.name}' (${specs[i]?.module}): ${messageOf(r.reason)}`] : []))
+    if (failed.length) throw new DistlabError('NODE_LOAD', failed.join('\n'))
+  }
+
+  private launch(node: SimNode): void {
+    node.incarnation++
+    node.status = 'starting'
+    node.timers.clear()
+    const init: HostInit = {
+      name: node.name,
+      address: node.address,
+      peers: node.peers,
+      config: node.config,
+      dataDir: node.dataDir,
+      seed: deriveSeed(this.seed, 'node', node.name, node.incarnation),
+      incarnation: node.incarnation,
+      trace: this.tracer.level,
+    }
+    const ready: Promise<HostHandle> =
+      this.options.host === 'inline'
+        ? InlineHost.create(init, node.moduleUrl)
+        : WorkerHost.spawn(init, node.moduleUrl, {
+            stepTimeoutMs: this.options.stepTimeoutMs,
+            onDeath: (message) => {
+              if (node.ready !== ready) return
+              this.sim.trace({ t: this.now, node: node.name, kind: 'node.error', error: message })
+              node.status = 'failed'
+              this.sim.fail(new DistlabError('NODE_FAILED', message))
+            },
+          })
+    node.ready = ready
+    ready.then(
+      (host) => {
+        if (node.ready === ready) node.host = host
+        else host.terminate()
+      },
+      () => {},
+    )
+    this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'start', node, inc: node.incarnation })
+  }
+
+  private takeDown(node: SimNode): void {
+    node.status = 'down'
+    node.timers.clear()
+    node.host?.terminate()
+    node.host = null
+    const pending = node.ready
+    node.ready = null
+    pending?.then((host) => host.terminate(), () => {})
+  }
+
+  private addRule(rule: LinkRule, detail: string): void {
+    this.network.rules.add(rule)
+    this.sim.trace({ t: this.now, node: 'network', kind: 'fault', fault: rule.kind, detail, rule })
+  }
+
+  private fault(fault: string, detail: string): void {
+    this.sim.trace({ t: this.now, node: 'network', kind: 'fault', fault, detail })
+  }
+
+  private nodeNamed(name: string): SimNode {
+    const node = this.nodes.get(name)
+    if (!node) throw new DistlabError('BAD_INPUT', `no node named '${name}'; nodes: ${[...this.nodes.keys()].join(', ') || '(none)'}`)
+    return node
+  }
+
+  /** A node or client, by name or address. */
+  private endpoint(nameOrAddress: string): Endpoint {
+    const found = this.nodes.get(nameOrAddress) ?? this.clients.get(nameOrAddress) ?? this.byAddress.get(nameOrAddress)
+    if (!found) {
+      const known = [...this.nodes.keys(), ...this.clients.keys()]
+      throw new DistlabError('BAD_INPUT', `no node or client named '${nameOrAddress}'; known: ${known.join(', ') || '(none)'}`)
+    }
+    return found
+  }
+
+  private meta(): MetaRecord {
+    return {
+      kind: 'meta',
+      format: TRACE_FORMAT,
+      seed: this.seed,
+      title: this.options.trace?.title ?? '',
+      endpoints: this.options.nodes.map((n) => ({ name: n.name, address: n.address ?? n.name, role: n.role ?? 'node', client: false })),
+    }
+  }
+}
+
+export type { ClusterOptions, NodeSpec, TraceLevel, Message }

@@ -1,0 +1,15 @@
+import type { NodeSnapshot, StepReply, StepRequest } from '../host/protocol.ts'
+
+/** The main thread's handle on one node incarnation's host: a worker, or inline for baselines. */
+export interface HostHandle {
+  step(request: StepRequest): Promise<StepReply>
+  inspect(): Promise<NodeSnapshot>
+  terminate(): void
+}
+
+export interface HostOptions {
+  /** Wall-clock budget for one batch; past it the node is declared hung and terminated. */
+  stepTimeoutMs: number
+  /** Called once if the host dies outside a step (exit, out of memory). */
+  onDeath(message: string): void
+}

@@ -1,0 +1,413 @@
+// The discrete-event core. Everything that happens is an item ordered by (virtual time, seq).
+//
+// Batching without losing determinism: a step takes, from the front of the queue, every node
+// item earlier than `t0 + lookahead` (the shortest latency any link can draw) and earlier than
+// the next main-thread item, and hands each node its share at once. Nothing a node does in that
+// window can reach another node inside it (a message takes at least `lookahead`), and timers a
+// node sets for inside the window it fires itself, in key order. Effects come back tagged with
+// their keys and are applied in key order, so seq numbers, random draws and the trace come out
+// exactly as if events had been handled one by one. test/runtime/determinism.test.ts holds this.
+import { DistlabError, NodeFailure } from '../errors.ts'
+import type { HostEffect, StepItem, StepReply } from '../host/protocol.ts'
+import type { Message } from '../node/types.ts'
+import type { DropReason, Network } from '../network/SimNetwork.ts'
+import type { Tracer } from '../trace/Tracer.ts'
+import type { NewRecord } from '../trace/records.ts'
+import type { Endpoint } from './Endpoint.ts'
+import { compareKeys } from './keys.ts'
+import { MinHeap } from './MinHeap.ts'
+import { byKey, type ClientReceiver, type MainItem, type NodeItem } from './queueItems.ts'
+import type { SimNode } from './SimNode.ts'
+import { Waiter } from './Waiter.ts'
+
+export interface Directory {
+  byAddress(address: string): (Endpoint & Partial<ClientReceiver>) | undefined
+}
+
+export interface SimulationStats {
+  /** Events handled by nodes: deliveries, timers, console input, starts. */
+  events: number
+  steps: number
+  sent: number
+  delivered: number
+  dropped: number
+}
+
+interface Entry {
+  key: number[]
+  t: number
+  node: SimNode | null
+  records: NewRecord[] | null
+  effects: HostEffect[] | null
+}
+
+export class Simulation {
+  now = 0
+  readonly stats: SimulationStats = { events: 0, steps: 0, sent: 0, delivered: 0, dropped: 0 }
+  private seq = 0
+  private msgIds = 0
+  private readonly nodeQueue = new MinHeap<NodeItem>(byKey)
+  private readonly mainQueue = new MinHeap<MainItem>(byKey)
+  private readonly waiters = new Set<Waiter<unknown>>()
+  private pumping = false
+  private yieldDue = false
+  private stopped = false
+  /** Once set, the run is over: every wait rejects with it. */
+  failure: Error | null = null
+  /** Called when a node fails; the cluster takes the node down. */
+  onNodeFailure: (node: SimNode, message: string) => void = () => {}
+
+  constructor(
+    private readonly network: Network,
+    private readonly tracer: Tracer,
+    private readonly directory: Directory,
+    private readonly maxTime: number,
+  ) {}
+
+  // ---- scheduling -------------------------------------------------------------------------
+
+  nextSeq(): number {
+    return this.seq++
+  }
+
+  enqueue(item: NodeItem): void {
+    this.nodeQueue.push(item)
+  }
+
+  /** Runs `fire` on the main thread at virtual time `at`; returns the item so it can be cancelled. */
+  at(at: number, fire: () => void): MainItem & { kind: 'wake' } {
+    const item = { t: at, seq: this.seq++, kind: 'wake' as const, fire, dead: false }
+    this.mainQueue.push(item)
+    return item
+  }
+
+  trace(record: NewRecord): void {
+    this.tracer.emit(record)
+  }
+
+  /** Sends from any endpoint at the current time; returns the message id used in the trace. */
+  send(from: Endpoint, toAddress: string, msg: Message, options: { transfer?: boolean; call?: number } = {}): number {
+    const id = ++this.msgIds
+    this.stats.sent++
+    const to = this.directory.byAddress(toAddress)
+    const toName = to?.name ?? toAddress
+    if (this.tracer.on) {
+      if (options.call !== undefined) this.tracer.emit({ t: this.now, node: from.name, kind: 'call', id, call: options.call, to: toName, msg })
+      else this.tracer.emit({ t: this.now, node: from.name, kind: 'send', id, to: toName, msg })
+    }
+    if (!to) {
+      this.drop(id, from, toName, msg, 'no route')
+      return id
+    }
+    const route = this.network.route(from, to, this.now)
+    if (route.drop) {
+      this.drop(id, from, to.name, msg, route.drop)
+      return id
+    }
+    route.arrivals.forEach((t, copy) => {
+      const body = copy === 0 ? msg : structuredClone(msg)
+      if (to.isClient && to.receive) this.mainQueue.push({ t, seq: this.seq++, kind: 'deliver', to: to as ClientReceiver, from, id, msg: body })
+      else this.nodeQueue.push({ t, seq: this.seq++, kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: options.transfer === true })
+    })
+    return id
+  }
+
+  // ---- waiting ----------------------------------------------------------------------------
+
+  /** Registers a waiter; the pump runs the simulation until every waiter has settled. */
+  wait<T>(waiter: Waiter<T>): Promise<T> {
+    if (this.failure) waiter.reject(this.failure)
+    else if (this.stopped) waiter.reject(new DistlabError('STOPPED', 'the cluster was stopped'))
+    else {
+      this.waiters.add(waiter as Waiter<unknown>)
+      if (!this.pumping) void this.pump()
+    }
+    return waiter.promise
+  }
+
+  settle<T>(waiter: Waiter<T>, value: T): void {
+    if (waiter.settled) return
+    this.waiters.delete(waiter as Waiter<unknown>)
+    if (waiter.deadline) waiter.deadline.dead = true
+    waiter.resolve(value)
+    this.yieldDue = true
+  }
+
+  /** Rejects one waiter (its deadline passed) and lets the driver react. */
+  expire<T>(waiter: Waiter<T>, err: Error): void {
+    if (waiter.settled) return
+    this.waiters.delete(waiter as Waiter<unknown>)
+    if (waiter.deadline) waiter.deadline.dead = true
+    waiter.reject(err)
+    this.yieldDue = true
+  }
+
+  fail(err: Error): void {
+    if (!this.failure) this.failure = err
+    this.rejectAll(this.failure)
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.rejectAll(new DistlabError('STOPPED', 'the cluster was stopped'))
+  }
+
+  private rejectAll(err: Error): void {
+    for (const waiter of this.waiters) {
+      if (waiter.deadline) waiter.deadline.dead = true
+      waiter.reject(err)
+    }
+    this.waiters.clear()
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true
+    try {
+      while (this.waiters.size > 0 && !this.stopped && !this.failure) {
+        if (!(await this.advance())) {
+          const what = [...this.waiters].map((w) => w.what).join('; ')
+          this.rejectAll(new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`))
+          break
+        }
+        for (const waiter of this.waiters) {
+          if (waiter.check?.()) this.settle(waiter, undefined)
+        }
+        if (this.yieldDue) {
+          // Let the driver's continuation run at this virtual instant before anything else happens.
+          this.yieldDue = false
+          await new Promise<void>((resolve) => setImmediate(resolve))
+        }
+      }
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)))
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  /** Handles the next main item or the next step; false when nothing is left. */
+  private async advance(): Promise<boolean> {
+    const node = this.peekNode()
+    const main = this.peekMain()
+    if (!node && !main) return false
+    const next = !node || (main && byKey(main, node) < 0) ? (main as MainItem) : node
+    if (next.t > this.maxTime) {
+      this.now = this.maxTime
+      throw new DistlabError('TIME_LIMIT', `the run reached its virtual-time limit of ${this.maxTime} ms`)
+    }
+    if (next === main) {
+      this.mainQueue.pop()
+      this.now = main.t
+      this.runMain(main)
+    } else {
+      await this.step()
+    }
+    return true
+  }
+
+  private runMain(item: MainItem): void {
+    if (item.kind === 'wake') {
+      item.fire()
+      return
+    }
+    if (this.network.rules.blocks(item.from, item.to)) {
+      this.drop(item.id, item.from, item.to.name, item.msg, 'partition')
+      return
+    }
+    this.stats.delivered++
+    item.to.receive(item.from, item.msg, item.id)
+  }
+
+  // ---- one step ---------------------------------------------------------------------------
+
+  private async step(): Promise<void> {
+    const first = this.peekNode() as NodeItem
+    const t0 = first.t
+    const budget = this.eventBudget()
+    const window = budget < Infinity ? 0 : this.network.lookahead()
+    const horizon = t0 + window
+    const main = this.peekMain()
+    const batches = new Map<SimNode, StepItem[]>()
+    const entries: Entry[] = []
+    let taken = 0
+    let last = t0
+    for (let item = this.peekNode(); item; item = this.peekNode()) {
+      if ((main && byKey(item, main) > 0) || (item.t !== t0 && item.t >= horizon) || taken >= budget) break
+      this.nodeQueue.pop()
+      this.now = item.t
+      const admitted = this.admit(item, entries)
+      if (!admitted) continue
+      let batch = batches.get(item.node)
+      if (!batch) batches.set(item.node, (batch = []))
+      batch.push(admitted)
+      taken++
+      last = item.t
+    }
+    const next = this.peekNode()
+    const until = Math.min(horizon, next ? next.t : Infinity, main ? main.t : Infinity)
+    this.stats.steps++
+
+    const replies = await Promise.all([...batches].map(([node, items]) => this.dispatch(node, items, until)))
+    let handled = 0
+    for (const [node, reply] of replies) {
+      if (!reply) continue
+      handled += reply.handled
+      for (const e of reply.entries) entries.push({ key: e.key, t: e.t, node, records: null, effects: e.effects })
+    }
+    entries.sort((a, b) => compareKeys(a.key, b.key))
+    for (const entry of entries) {
+      this.now = entry.t
+      last = Math.max(last, entry.t)
+      if (entry.records) for (const record of entry.records) this.tracer.emit(record)
+      if (entry.effects && entry.node) this.apply(entry.node, entry.effects)
+    }
+    this.now = last
+    this.stats.events += handled
+    this.countEvents(handled)
+  }
+
+  /** Turns a queue item into a host item, or drops it (with its trace record) if it cannot be. */
+  private admit(item: NodeItem, entries: Entry[]): StepItem | null {
+    const node = item.node
+    const tracing = this.tracer.on
+    const note = (record: NewRecord): void => {
+      if (tracing) entries.push({ key: [item.t, item.seq], t: item.t, node: null, records: [record], effects: null })
+    }
+    switch (item.kind) {
+      case 'start':
+        if (item.inc !== node.incarnation || node.status !== 'starting') return null
+        node.status = 'up'
+        note({ t: item.t, node: node.name, kind: 'node.start', incarnation: node.incarnation })
+        return { t: item.t, seq: item.seq, kind: 'start' }
+      case 'timer':
+        if (item.dead || item.inc !== node.incarnation || node.status !== 'up') return null
+        if (node.timers.get(item.timer) === item) node.timers.delete(item.timer)
+        return { t: item.t, seq: item.seq, kind: 'timer', timer: item.timer }
+      case 'stdin':
+        note({ t: item.t, node: node.name, kind: 'stdin', line: item.line })
+        if (item.inc !== node.incarnation || node.status !== 'up') return null
+        return { t: item.t, seq: item.seq, kind: 'stdin', line: item.line }
+      case 'deliver': {
+        const reason: DropReason | null = node.status !== 'up' ? 'node down' : this.network.rules.blocks(item.from, node) ? 'partition' : null
+        if (reason) {
+          this.stats.dropped++
+          note({ t: item.t, node: item.from.name, kind: 'drop', id: item.id, from: item.from.name, to: node.name, reason, type: item.msg.type })
+          return null
+        }
+        this.stats.delivered++
+        note({ t: item.t, node: node.name, kind: 'deliver', id: item.id, from: item.from.name, msg: item.msg })
+        return { t: item.t, seq: item.seq, kind: 'deliver', id: item.id, from: item.from.address, msg: item.msg, transfer: item.transfer || undefined }
+      }
+    }
+  }
+
+  private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null]> {
+    if (node.status !== 'up' || !node.ready) return [node, null]
+    try {
+      const host = await node.ready
+      return [node, await host.step({ items, until })]
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      this.nodeFailed(node, message, err instanceof NodeFailure ? err : new NodeFailure('NODE_FAILED', node.name, message))
+      return [node, null]
+    }
+  }
+
+  private apply(node: SimNode, effects: HostEffect[]): void {
+    for (const effect of effects) {
+      if (node.status !== 'up') return
+      switch (effect.kind) {
+        case 'send':
+          this.send(node, effect.to, effect.msg, { transfer: effect.transfer })
+          break
+        case 'print':
+          node.console.push(effect.line)
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'console', line: effect.line })
+          break
+        case 'prompt':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'prompt', text: effect.text })
+          break
+        case 'log':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'log', level: effect.level, text: effect.text })
+          break
+        case 'timer': {
+          const item = { t: effect.at, seq: this.seq++, kind: 'timer' as const, node, inc: node.incarnation, timer: effect.timer, dead: false }
+          this.nodeQueue.push(item)
+          node.timers.set(effect.timer, item)
+          break
+        }
+        case 'cancel': {
+          const item = node.timers.get(effect.timer)
+          if (item) {
+            item.dead = true
+            node.timers.delete(effect.timer)
+          }
+          break
+        }
+        case 'error': {
+          const message = `node '${node.name}' threw while handling ${effect.event}: ${effect.message}`
+          this.nodeFailed(node, message, new NodeFailure('NODE_FAILED', node.name, message))
+          return
+        }
+        case 'timer.set':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'timer.set', timer: effect.timer, delay: effect.delay, at: effect.at })
+          break
+        case 'timer.fire':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'timer.fire', timer: effect.timer })
+          break
+        case 'timer.cancel':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'timer.cancel', timer: effect.timer })
+          break
+        case 'state':
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'state', from: effect.from, to: effect.to, event: effect.event })
+          break
+      }
+    }
+  }
+
+  private nodeFailed(node: SimNode, message: string, failure: Error): void {
+    if (node.status === 'failed') return
+    this.tracer.emit({ t: this.now, node: node.name, kind: 'node.error', error: message })
+    this.onNodeFailure(node, message)
+    this.fail(failure)
+  }
+
+  private drop(id: number, from: Endpoint, to: string, msg: Message, reason: DropReason): void {
+    this.stats.dropped++
+    this.tracer.emit({ t: this.now, node: from.name, kind: 'drop', id, from: from.name, to, reason, type: msg.type })
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private eventBudget(): number {
+    let budget = Infinity
+    for (const waiter of this.waiters) if (waiter.events !== undefined) budget = Math.min(budget, waiter.events)
+    return budget
+  }
+
+  private countEvents(handled: number): void {
+    for (const waiter of this.waiters) {
+      if (waiter.events === undefined) continue
+      waiter.events -= handled
+      if (waiter.events <= 0) this.settle(waiter, undefined)
+    }
+  }
+
+  private peekNode(): NodeItem | undefined {
+    let item = this.nodeQueue.peek()
+    while (item && item.kind === 'timer' && item.dead) {
+      this.nodeQueue.pop()
+      item = this.nodeQueue.peek()
+    }
+    return item
+  }
+
+  private peekMain(): MainItem | undefined {
+    let item = this.mainQueue.peek()
+    while (item && item.kind === 'wake' && item.dead) {
+      this.mainQueue.pop()
+      item = this.mainQueue.peek()
+    }
+    return item
+  }
+}

@@ -1,0 +1,145 @@
+// A node incarnation in its own worker thread. Batches go over parentPort; init and inspect over
+// comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
+// in from a shared progress cell, so the report names the event, not just the node.
+import { MessageChannel, Worker } from 'node:worker_threads'
+import { join } from 'node:path'
+import * as Comlink from 'comlink'
+import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
+import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
+import { transferablesOf } from '../host/transferables.ts'
+import { PROGRESS_IDLE, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
+import type { HostHandle, HostOptions } from './HostHandle.ts'
+
+const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
+const OUTPUT_TAIL = 4000
+
+interface PendingStep {
+  items: StepItem[]
+  resolve(reply: StepReply): void
+  reject(err: Error): void
+  timer: NodeJS.Timeout
+}
+
+export class WorkerHost implements HostHandle {
+  private pending: PendingStep | null = null
+  private dead: string | null = null
+  private terminated = false
+  private output = ''
+
+  private constructor(
+    private readonly name: string,
+    private readonly worker: Worker,
+    private readonly control: Comlink.Remote<HostControl>,
+    private readonly progress: Int32Array,
+    private readonly options: HostOptions,
+  ) {
+    worker.on('message', (reply: StepReply) => this.onReply(reply))
+    worker.on('error', (err) => this.die(`crashed: ${messageOf(err)}`))
+    worker.on('exit', (code) => this.die(`exited with code ${code}`))
+    for (const stream of [worker.stdout, worker.stderr]) {
+      stream.setEncoding('utf8')
+      stream.on('data', (chunk: string) => {
+        this.output = (this.output + chunk).slice(-OUTPUT_TAIL)
+      })
+    }
+  }
+
+  static async spawn(init: HostInit, moduleUrl: string, options: HostOptions): Promise<WorkerHost> {
+    const entry = await compileModule(WORKER_ENTRY)
+    const { port1, port2 } = new MessageChannel()
+    const progress = new Int32Array(new SharedArrayBuffer(4))
+    progress[0] = PROGRESS_IDLE
+    const worker = new Worker(new URL(entry), {
+      workerData: { control: port2, progress: progress.buffer },
+      transferList: [port2],
+      execArgv: ['--enable-source-maps'],
+      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      stdout: true,
+      stderr: true,
+      name: `distlab node ${init.name}`,
+    })
+    const control = Comlink.wrap<HostControl>(port1 as unknown as Comlink.Endpoint)
+    const host = new WorkerHost(init.name, worker, control, progress, options)
+    const exited = new Promise<never>((_, reject) => worker.once('exit', (code) => reject(new Error(`the worker exited with code ${code} while loading`))))
+    try {
+      await Promise.race([control.init(init, moduleUrl), exited, timeout(options.stepTimeoutMs * 2, 'loading the module took too long (an endless loop at its top level?)')])
+    } catch (err) {
+      host.terminate()
+      throw new DistlabError('NODE_LOAD', messageOf(err))
+    }
+    return host
+  }
+
+  step(request: StepRequest): Promise<StepReply> {
+    if (this.dead) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`))
+    return new Promise<StepReply>((resolve, reject) => {
+      const timer = setTimeout(() => this.hung(), this.options.stepTimeoutMs)
+      this.pending = { items: request.items, resolve, reject, timer }
+      const transfer = request.items.flatMap((item) => (item.kind === 'deliver' && item.transfer ? transferablesOf(item.msg) : []))
+      this.worker.postMessage(request, transfer)
+    })
+  }
+
+  async inspect(): Promise<NodeSnapshot> {
+    return this.control.inspect()
+  }
+
+  terminate(): void {
+    if (this.terminated) return
+    this.terminated = true
+    this.control[Comlink.releaseProxy]()
+    void this.worker.terminate()
+  }
+
+  private onReply(reply: StepReply): void {
+    const pending = this.pending
+    if (!pending) return
+    this.pending = null
+    clearTimeout(pending.timer)
+    pending.resolve(reply)
+  }
+
+  private hung(): void {
+    const pending = this.pending
+    if (!pending) return
+    const index = Atomics.load(this.progress, 0)
+    const item = pending.items[index]
+    const what = item ? describeItem(item) : 'its events'
+    this.pending = null
+    this.terminate()
+    pending.reject(
+      new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} within ${this.options.stepTimeoutMs} ms of wall time (an endless loop?)`),
+    )
+  }
+
+  private die(reason: string): void {
+    if (this.terminated || this.dead) return
+    this.dead = reason + (this.output ? `; its last output:\n${this.output.trimEnd()}` : '')
+    const failure = new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`)
+    const pending = this.pending
+    this.pending = null
+    if (pending) {
+      clearTimeout(pending.timer)
+      pending.reject(failure)
+    } else {
+      this.options.onDeath(failure.message)
+    }
+  }
+}
+
+export function describeItem(item: StepItem): string {
+  switch (item.kind) {
+    case 'deliver':
+      return `${item.msg.type} from ${item.from} at t=${item.t}`
+    case 'timer':
+      return `a timer at t=${item.t}`
+    case 'stdin':
+      return `console input ${JSON.stringify(item.line)} at t=${item.t}`
+    case 'start':
+      return `its start at t=${item.t}`
+  }
+}
+
+function timeout(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref())
+}

@@ -1,0 +1,87 @@
+// Cluster options: one all-optional interface (but `nodes`), one defaults constant, and checks at
+// the door that name the option and the fix (piscina's constructor style).
+import { DistlabError } from '../errors.ts'
+import type { TraceLevel } from '../host/protocol.ts'
+import type { LinkConfig } from '../network/LinkConfig.ts'
+import type { TraceRecord } from '../trace/records.ts'
+
+export interface NodeSpec {
+  /** The node's name in traces and APIs: `s1`, `node03`. */
+  name: string
+  /** Path of the module whose default export is `defineNode(...)` (TypeScript or JavaScript). */
+  module: string
+  /** Where it is reached (default: its name). */
+  address?: string
+  /** A role for people: `server`, `client`. */
+  role?: string
+  /** Assignment-specific configuration, handed to the machine as `input.config`. */
+  config?: unknown
+  /** Addresses the node is told about (default: every other node's). */
+  peers?: string[]
+  /** Start at t=0 (default); false leaves it down until `restart(name)`. */
+  start?: boolean
+}
+
+export interface TraceOptions {
+  /** Write the trace to this file (`.jsonl`, or `.jsonl.gz` for gzip). */
+  file?: string
+  /** Detail of the file: 'full' (default) adds state transitions and timers. */
+  level?: Exclude<TraceLevel, 'off'>
+  /** Keep records in memory (`cluster.records`), at level 'net' for `true`. */
+  memory?: boolean | Exclude<TraceLevel, 'off'>
+  /** Called with every record as it happens. */
+  listener?: (record: TraceRecord) => void
+  listenerLevel?: Exclude<TraceLevel, 'off'>
+  /** What the run is, for the trace's header. */
+  title?: string
+}
+
+export interface ClusterOptions {
+  nodes: NodeSpec[]
+  /** Everything random in the run follows it (default 1). */
+  seed?: number
+  /** Default behaviour of every link. */
+  network?: LinkConfig
+  trace?: TraceOptions
+  /** Virtual ms after which every wait fails with TIME_LIMIT (default: none). */
+  maxTime?: number
+  /** Wall ms one batch of events may take in a node before it is declared hung (default 5000). */
+  stepTimeoutMs?: number
+  /** 'worker' (default): a thread per node. 'inline': all in this thread (baselines, tests). */
+  host?: 'worker' | 'inline'
+  /** Where node data directories live (default: a fresh temporary directory, removed at stop). */
+  dataRoot?: string
+}
+
+export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' } as const
+
+type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>>
+
+export function validateClusterOptions(options: ClusterOptions): Validated {
+  if (typeof options !== 'object' || options === null) bad('options must be an object with at least `nodes`')
+  const valid: Validated = { ...CLUSTER_DEFAULTS, ...options }
+  if (!Number.isInteger(valid.seed) || valid.seed < 0) bad(`options.seed must be a non-negative integer (got ${JSON.stringify(valid.seed)})`)
+  if (!(typeof valid.stepTimeoutMs === 'number' && valid.stepTimeoutMs > 0)) bad('options.stepTimeoutMs must be a positive number of ms')
+  if (valid.maxTime !== undefined && !(typeof valid.maxTime === 'number' && valid.maxTime >= 0)) bad('options.maxTime must be a non-negative number of virtual ms')
+  if (valid.host !== 'worker' && valid.host !== 'inline') bad(`options.host must be 'worker' or 'inline' (got ${JSON.stringify(valid.host)})`)
+  if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
+  const names = new Set<string>()
+  const addresses = new Set<string>()
+  valid.nodes.forEach((node, i) => {
+    const where = `options.nodes[${i}]`
+    if (typeof node?.name !== 'string' || !/^[\w.:-]+$/.test(node.name)) bad(`${where}.name must be a name of letters, digits, '.', ':', '_' or '-'`)
+    if (typeof node.module !== 'string' || node.module === '') bad(`${where}.module must be the path of a node module`)
+    if (names.has(node.name)) bad(`${where}: two nodes are named '${node.name}'`)
+    names.add(node.name)
+    const address = node.address ?? node.name
+    if (typeof address !== 'string' || address === '') bad(`${where}.address must be a non-empty string`)
+    if (addresses.has(address)) bad(`${where}: address ${address} is used twice`)
+    addresses.add(address)
+    if (node.peers !== undefined && !(Array.isArray(node.peers) && node.peers.every((p) => typeof p === 'string'))) bad(`${where}.peers must be an array of addresses`)
+  })
+  return valid
+}
+
+function bad(message: string): never {
+  throw new DistlabError('BAD_INPUT', message)
+}
