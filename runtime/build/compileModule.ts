@@ -42,6 +42,9 @@ async function compile(path: string): Promise<string> {
       platform: 'node',
       target: 'node20',
       write: false,
+      // The output lands in CACHE_DIR; telling esbuild so makes the inline source map's paths
+      // resolve to the original files, so stack traces name solution/server.ts:42.
+      outdir: CACHE_DIR,
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',

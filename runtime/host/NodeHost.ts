@@ -20,6 +20,7 @@ interface LocalTimer {
 export class NodeHost {
   readonly clock: VirtualClock
   readonly globals: VirtualGlobals
+  private definition: NodeDefinition | null = null
   private actor: AnyActor | null = null
   private readonly full: boolean
   /** Effects go to the entry being handled; anything emitted between entries is a stray. */
@@ -44,7 +45,15 @@ export class NodeHost {
     this.globals = virtualGlobals(this.clock, new Rng(init.seed))
   }
 
+  /** Checked at load; the actor itself is created when the start event is handled. */
   load(definition: NodeDefinition): void {
+    this.definition = definition
+  }
+
+  // Creating the actor computes its initial state (context factory, delay expressions), so it
+  // happens at the start event's virtual instant, with the node's seeded globals in place.
+  private createAndStart(): void {
+    if (!this.definition) throw new Error('NodeHost: load(definition) must come before the start event')
     const init = this.init
     const input: NodeInput = {
       name: init.name,
@@ -53,18 +62,19 @@ export class NodeHost {
       config: init.config,
       dataDir: init.dataDir,
     }
-    const actor = createActor(definition.machine, {
+    const actor = createActor(this.definition.machine, {
       input,
       clock: this.clock,
       inspect: this.full ? (event) => this.onInspect(event) : undefined,
     })
+    this.actor = actor
     actor.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
     actor.subscribe({ error: (err: unknown) => this.fail(err) })
-    this.actor = actor
+    actor.start()
   }
 
   private get loaded(): AnyActor {
-    if (!this.actor) throw new Error('NodeHost: load(definition) must come before events')
+    if (!this.actor) throw new Error('NodeHost: an event arrived before the start event')
     return this.actor
   }
 
@@ -88,6 +98,7 @@ export class NodeHost {
   }
 
   snapshot(): NodeSnapshot {
+    if (!this.actor) return { status: 'not started', value: null, context: null }
     const snap = this.loaded.getSnapshot() as { status: string; value: unknown; context: unknown }
     return { status: snap.status, value: snap.value, context: snap.context }
   }
@@ -105,7 +116,7 @@ export class NodeHost {
       switch (item.kind) {
         case 'start':
           this.describing = 'start'
-          this.loaded.start()
+          this.createAndStart()
           break
         case 'deliver': {
           this.describing = `${item.msg.type} from ${item.from}`
@@ -270,6 +281,7 @@ export function describeError(err: unknown): string {
     .map((line) => line.trim())
     .filter((line) => line.startsWith('at ') && !/node_modules|node:internal|runtime[/\\]host/.test(line))
     .slice(0, 3)
+    .map((line) => line.replaceAll(`${process.cwd()}/`, ''))
   return [`${err.name}: ${err.message}`, ...frames].join('\n    ')
 }
 

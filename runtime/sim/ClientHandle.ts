@@ -15,6 +15,9 @@ export interface CallOptions<R extends Message = Message> {
   match?: (reply: Delivered<R>) => boolean
 }
 
+/** Any message; the union lets object literals carry their fields without a cast. */
+export type OutgoingMessage = Message | (Message & Record<string, unknown>)
+
 interface PendingCall {
   call: number
   target: Endpoint
@@ -38,11 +41,11 @@ export class ClientHandle implements ClientReceiver {
   ) {}
 
   /** Sends without waiting for anything. */
-  send(to: string, msg: Message): void {
+  send(to: string, msg: OutgoingMessage): void {
     this.sim.send(this, this.resolveEndpoint(to).address, msg)
   }
 
-  call<R extends Message = Message>(to: string, msg: Message, options: CallOptions<R> = {}): Promise<Delivered<R>> {
+  call<R extends Message = Message>(to: string, msg: OutgoingMessage, options: CallOptions<R> = {}): Promise<Delivered<R>> {
     const target = this.resolveEndpoint(to)
     const timeout = options.timeout ?? 1000
     if (!(typeof timeout === 'number' && timeout > 0)) throw new TypeError(`call(): options.timeout must be a positive number of virtual ms (got ${timeout})`)

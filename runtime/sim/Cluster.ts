@@ -59,7 +59,7 @@ export class Cluster {
     if (this.traceFile) this.tracer.add(this.traceFile)
     this.ownsDataRoot = options.dataRoot === undefined
     this.dataRoot = options.dataRoot ?? mkdtempSync(join(tmpdir(), 'distlab-'))
-    this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, options.maxTime ?? Infinity)
+    this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, options.maxTime ?? Infinity, options.batching !== false)
     this.sim.onNodeFailure = (node) => {
       node.status = 'failed'
       node.host?.terminate()

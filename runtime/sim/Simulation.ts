@@ -62,6 +62,7 @@ export class Simulation {
     private readonly tracer: Tracer,
     private readonly directory: Directory,
     private readonly maxTime: number,
+    private readonly batching: boolean,
   ) {}
 
   // ---- scheduling -------------------------------------------------------------------------
@@ -224,7 +225,7 @@ export class Simulation {
     const first = this.peekNode() as NodeItem
     const t0 = first.t
     const budget = this.eventBudget()
-    const window = budget < Infinity ? 0 : this.network.lookahead()
+    const window = budget < Infinity || !this.batching ? 0 : this.network.lookahead()
     const horizon = t0 + window
     const main = this.peekMain()
     const batches = new Map<SimNode, StepItem[]>()

@@ -49,6 +49,11 @@ export interface ClusterOptions {
   stepTimeoutMs?: number
   /** 'worker' (default): a thread per node. 'inline': all in this thread (baselines, tests). */
   host?: 'worker' | 'inline'
+  /**
+   * Hand nodes every event of a lookahead window at once (default). false handles one virtual
+   * instant at a time: slower, and by construction exactly the same run; for checking that claim.
+   */
+  batching?: boolean
   /** Where node data directories live (default: a fresh temporary directory, removed at stop). */
   dataRoot?: string
 }

@@ -1,0 +1,113 @@
+// A node that throws, loops, exits or never loads fails with a clear sentence naming the node and
+// the event; the driver never hangs, and its workers are gone afterwards.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { Cluster, NodeFailure, isDistlabError } from '../../runtime/index.ts'
+import { broken, fixture, rejection, withCluster } from '../helpers.ts'
+
+const test = suite('robustness')
+const bad = fixture('misbehaving')
+const options = { nodes: [{ name: 'bad', module: bad }], network: { latency: 1 }, stepTimeoutMs: 800 }
+
+async function failureOf(type: string): Promise<Error> {
+  return withCluster(options, async (cluster) => {
+    const err = await rejection(cluster.client('g').call('bad', { type }, { timeout: 100 }))
+    assert.is(cluster.node('bad').status, 'failed')
+    // Once a node failed, the run is over: every later wait fails the same way, at once.
+    const again = await rejection(cluster.sleep(10))
+    assert.is(again, err)
+    return err
+  })
+}
+
+test('a node that throws fails the run with the error, the event and the source line', async () => {
+  const err = await failureOf('THROW')
+  assert.instance(err, NodeFailure)
+  assert.ok(isDistlabError(err, 'NODE_FAILED'))
+  assert.match(err.message, /node 'bad' threw while handling THROW from g: TypeError: Cannot read properties of undefined \(reading 'value'\)/)
+  assert.match(err.message, /misbehaving\.ts:\d+/)
+})
+
+test('a node stuck in an endless loop is declared hung and terminated', async () => {
+  const wall = performance.now()
+  const err = await failureOf('LOOP')
+  assert.ok(isDistlabError(err, 'NODE_HUNG'), err.message)
+  assert.match(err.message, /node 'bad' did not finish handling LOOP from g at t=1 within 800 ms of wall time/)
+  assert.ok(performance.now() - wall < 5000)
+})
+
+test('a node that exits its thread is reported with the exit code', async () => {
+  const err = await failureOf('EXIT')
+  assert.match(err.message, /node 'bad' exited with code 3/)
+})
+
+test('a message that cannot cross threads is named', async () => {
+  const err = await failureOf('UNCLONEABLE')
+  assert.match(err.message, /message 'FN' to g cannot be copied between threads/)
+})
+
+test('console.log in node code becomes a log record, not output of the grader', async () => {
+  await withCluster({ ...options, trace: { memory: true } }, async (cluster) => {
+    cluster.client('g').send('bad', { type: 'LOG' })
+    await cluster.sleep(5)
+    const log = cluster.records.find((r) => r.kind === 'log')
+    assert.ok(log && log.kind === 'log' && log.text === "debug output { a: 1 }", JSON.stringify(log))
+  })
+})
+
+test('effects emitted from a promise are flagged as outside any event', async () => {
+  await withCluster({ nodes: [{ name: 'p', module: fixture('asyncEffects') }], network: { latency: 1 } }, async (cluster) => {
+    await cluster.sleep(5)
+    cluster.client('g').send('p', { type: 'PING' })
+    const err = await rejection(cluster.sleep(10))
+    assert.match(err.message, /emitted effects outside of handling an event/)
+  })
+})
+
+const loadFailure = async (module: string): Promise<Error> => rejection(Cluster.start({ nodes: [{ name: 'x', module }], stepTimeoutMs: 500 }))
+
+test('a module without a default export, or exporting something else, is refused at start', async () => {
+  const none = await loadFailure(broken('noDefault'))
+  assert.ok(isDistlabError(none, 'NODE_LOAD'))
+  assert.match(none.message, /node 'x' .*noDefault\.ts.*: the module has no default export; end it with `export default defineNode\(\{ machine \}\)`/)
+  const other = await loadFailure(broken('notANode'))
+  assert.match(other.message, /the default export is not a node/)
+})
+
+test('a syntax error is reported with file, line and column', async () => {
+  const err = await loadFailure(broken('syntaxError'))
+  assert.ok(isDistlabError(err, 'NODE_LOAD'))
+  assert.match(err.message, /syntaxError\.ts:1:\d+: Expected/)
+})
+
+test('a missing module and a module that never finishes loading are refused', async () => {
+  const missing = await loadFailure('test/fixtures/nodes/doesNotExist.ts')
+  assert.match(missing.message, /doesNotExist\.ts: file not found/)
+  const loop = await loadFailure(broken('topLevelLoop'))
+  assert.match(loop.message, /loading the module took too long/)
+})
+
+test('bad options are refused with the name of the option', async () => {
+  const cases: Array<[unknown, RegExp]> = [
+    [{ nodes: [{ name: 'a', module: bad }], seed: -1 }, /options\.seed must be a non-negative integer/],
+    [{ nodes: [{ name: 'a', module: bad }, { name: 'a', module: bad }] }, /two nodes are named 'a'/],
+    [{ nodes: [{ name: 'a b', module: bad }] }, /options\.nodes\[0\]\.name must be a name/],
+    [{ nodes: [{ name: 'a', module: bad }], network: { latency: [5, 1] } }, /network\.latency must be non-negative ms with min ≤ max/],
+    [{ nodes: [{ name: 'a', module: bad }], network: { los: 0.1 } }, /network\.los is not a link setting/],
+    [{ nodes: [{ name: 'a', module: bad }], network: { loss: 2 } }, /network\.loss must be a probability/],
+  ]
+  for (const [opts, pattern] of cases) {
+    const err = await rejection(Promise.resolve().then(() => Cluster.start(opts as never)))
+    assert.match(err.message, pattern)
+  }
+})
+
+test('unknown names in fault verbs and calls say which names exist', async () => {
+  await withCluster(options, async (cluster) => {
+    assert.throws(() => cluster.crash('nope'), /no node named 'nope'; nodes: bad/)
+    assert.throws(() => cluster.partition(['bad'], ['ghost']), /no node or client named 'ghost'; known: bad/)
+    assert.throws(() => cluster.client('g').send('ghost', { type: 'X' }), /no node or client named 'ghost'/)
+  })
+})
+
+test.run()
