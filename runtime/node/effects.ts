@@ -47,3 +47,14 @@ export function prompt(text: string): PromptEffect {
 }
 
 export const EFFECT_TYPES: ReadonlySet<string> = new Set(['net.send', 'console.print', 'console.prompt'])
+
+/**
+ * `send` and `reply` narrowed to one protocol, so a misspelled type or field is a compile error:
+ * `const { send, reply } = protocolOf<LeaderKvMessage>()`.
+ */
+export function protocolOf<M extends Message>(): {
+  send(to: Address, message: M, options?: { transfer?: boolean }): SendEffect
+  reply(event: Delivered<Message>, message: M, options?: { transfer?: boolean }): SendEffect
+} {
+  return { send, reply }
+}

@@ -19,6 +19,9 @@ export class Waiter<T> {
       this.res = resolve
       this.rej = reject
     })
+    // A driver may abandon a wait (a test failed while a call was pending); stopping the cluster
+    // then rejects it. Whoever awaits still sees the error; nobody awaiting is not a crash.
+    this.promise.catch(() => {})
   }
 
   resolve(value: T): void {

@@ -1,0 +1,76 @@
+// Every assignment the lab knows, ready or not: the CLI validates ids against this list and the
+// README's table mirrors it. A ready assignment loads its grader, scenario and mutants lazily.
+import { join } from 'node:path'
+import { REPO_ROOT } from '../runtime/build/compileModule.ts'
+import { DistlabError } from '../runtime/errors.ts'
+import type { Grader } from '../graders/harness/defineGrader.ts'
+import type { MutantSpec } from '../graders/harness/mutants.ts'
+import type { Scenario } from '../lab/scenario/defineScenario.ts'
+
+export interface AssignmentInfo {
+  id: string
+  title: string
+  /** Which course text it comes from. */
+  source: string
+  status: 'ready' | 'planned'
+}
+
+export interface Assignment extends AssignmentInfo {
+  status: 'ready'
+  /** role → what that module is; a solution has one module per role (`server.ts`, `client.ts`). */
+  roles: Record<string, string>
+  dir: string
+  referenceDir: string
+  grader(): Promise<Grader>
+  scenario(): Promise<Scenario>
+  mutants(): Promise<MutantSpec[]>
+}
+
+const dir = (id: string): string => join(REPO_ROOT, 'assignments', id)
+
+const leaderKv: Assignment = {
+  id: 'leader-kv',
+  title: 'Leader-replicated key-value store: forwarded PUTs, replication acks, client timestamps',
+  source: 'seed 001',
+  status: 'ready',
+  roles: {
+    server: 'a leader-kv server: leader or follower, by its config',
+    client: 'the leader-kv console client: INIT, PUT and GET read from the console',
+  },
+  dir: dir('leader-kv'),
+  referenceDir: join(dir('leader-kv'), 'solution'),
+  grader: async () => (await import('../graders/leader-kv/index.ts')).default,
+  scenario: async () => (await import('./leader-kv/scenario.ts')).default,
+  mutants: async () => (await import('./leader-kv/mutants/index.ts')).default,
+}
+
+export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
+  { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
+  { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
+  { id: 'viewservice', title: 'View coordinator of a primary/backup service', source: 'seed 000 §3', status: 'planned' },
+  { id: 'pbservice', title: 'Primary/backup key-value server with state transfer', source: 'seed 000 §4', status: 'planned' },
+  leaderKv,
+  { id: 'dynamo', title: 'Dynamo-style store: quorums, hinted handoff, vector clocks', source: 'seed 002', status: 'planned' },
+  { id: 'http-store', title: 'HTTP storage cluster with token auth and chained reads', source: 'seed 003', status: 'planned' },
+  { id: 'torrent', title: 'BitTorrent-like file sync with SHA-1 verified parts', source: 'seed 004', status: 'planned' },
+]
+
+export function isReady(info: AssignmentInfo): info is Assignment {
+  return info.status === 'ready'
+}
+
+/** The assignment with this id, ready to run; a clear error otherwise. */
+export function findAssignment(id: string | undefined): Assignment {
+  const ids = ASSIGNMENTS.map((a) => a.id)
+  if (!id) throw new DistlabError('BAD_INPUT', `name an assignment: ${ids.join(', ')}`)
+  const info = ASSIGNMENTS.find((a) => a.id === id)
+  if (!info) {
+    const near = ids.find((known) => known.startsWith(id.slice(0, 3)))
+    throw new DistlabError('BAD_INPUT', `unknown assignment '${id}'${near ? ` (did you mean '${near}'?)` : ''}; assignments: ${ids.join(', ')}`)
+  }
+  if (!isReady(info)) {
+    const ready = ASSIGNMENTS.filter(isReady).map((a) => a.id)
+    throw new DistlabError('BAD_INPUT', `assignment '${id}' is planned but not built yet; ready now: ${ready.join(', ')}`)
+  }
+  return info
+}

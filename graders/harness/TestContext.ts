@@ -1,0 +1,98 @@
+// What a grader test gets: its seed and random source, the solution under test, clusters built
+// from that solution (stopped after the test whatever happens), and checks that read as sentences.
+import { isDeepStrictEqual } from 'node:util'
+import { Cluster, Rng, type ClusterOptions, type NodeSpec } from '../../runtime/index.ts'
+import { CheckFailed } from './CheckFailed.ts'
+import type { Solution } from './solution.ts'
+
+export interface TestNodeSpec extends Omit<NodeSpec, 'module'> {
+  /** Which module of the solution runs on this node (`server`, `client`). */
+  role: string
+}
+
+export interface TestClusterOptions extends Omit<ClusterOptions, 'nodes' | 'seed' | 'trace' | 'maxTime'> {
+  nodes: TestNodeSpec[]
+  /** Keep message records in memory (`cluster.records`) for checks on what crossed the wire. */
+  records?: boolean
+}
+
+export interface TestContext {
+  readonly seed: number
+  readonly rng: Rng
+  readonly solution: Solution
+  cluster(options: TestClusterOptions): Promise<Cluster>
+  /** Fails the test with `sentence` unless `ok`. */
+  check(ok: boolean, sentence: string, detail?: string): void
+  /** Fails the test with `sentence` unless `actual` deep-equals `expected`; shows both. */
+  equal<T>(actual: T, expected: T, sentence: string): void
+  fail(sentence: string, detail?: string): never
+}
+
+export interface TestContextOptions {
+  seed: number
+  solution: Solution
+  timeLimit: number
+  /** Write each cluster's trace here (a second cluster of the test gets `-2` in the name). */
+  traceFile?: string
+}
+
+export class GraderTestContext implements TestContext {
+  readonly rng: Rng
+  readonly clusters: Cluster[] = []
+  private disposed = false
+
+  constructor(private readonly options: TestContextOptions) {
+    this.rng = new Rng(options.seed).fork('test')
+  }
+
+  get seed(): number {
+    return this.options.seed
+  }
+
+  get solution(): Solution {
+    return this.options.solution
+  }
+
+  async cluster(options: TestClusterOptions): Promise<Cluster> {
+    if (this.disposed) throw new Error('the test is over')
+    const { records, nodes, ...rest } = options
+    const n = this.clusters.length
+    const file = this.options.traceFile && (n === 0 ? this.options.traceFile : this.options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `-${n + 1}$1`))
+    const cluster = await Cluster.start({
+      ...rest,
+      seed: n === 0 ? this.seed : this.seed + n,
+      maxTime: this.options.timeLimit,
+      nodes: nodes.map(({ role, ...node }) => ({ ...node, role, module: this.solution.module(role) })),
+      trace: { memory: records ? 'net' : false, file: file || undefined },
+    })
+    this.clusters.push(cluster)
+    if (this.disposed) await cluster.stop()
+    return cluster
+  }
+
+  check(ok: boolean, sentence: string, detail?: string): void {
+    this.clusters.at(-1)?.check(ok, sentence)
+    if (!ok) throw new CheckFailed(sentence, detail)
+  }
+
+  equal<T>(actual: T, expected: T, sentence: string): void {
+    const ok = isDeepStrictEqual(actual, expected)
+    this.check(ok, sentence, ok ? undefined : `expected: ${show(expected)}\n     got: ${show(actual)}`)
+  }
+
+  fail(sentence: string, detail?: string): never {
+    this.clusters.at(-1)?.check(false, sentence)
+    throw new CheckFailed(sentence, detail)
+  }
+
+  /** Stops every cluster of the test: workers terminated, traces closed. */
+  async dispose(): Promise<void> {
+    this.disposed = true
+    await Promise.all(this.clusters.map((c) => c.stop()))
+  }
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value, null, 0) ?? String(value)
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text
+}

@@ -1,0 +1,116 @@
+// Runs a grader's tests one by one, each with its own seed, in fresh clusters, bounded in virtual
+// time (the clusters' maxTime) and in wall time (a race here). A solution that throws, hangs or
+// never answers fails that test with a reason; the grader itself always finishes.
+import { deriveSeed, isDistlabError, messageOf } from '../../runtime/index.ts'
+import { CheckFailed } from './CheckFailed.ts'
+import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
+import type { Solution } from './solution.ts'
+import { GraderTestContext } from './TestContext.ts'
+
+export interface GradeOptions {
+  solution: Solution
+  /** Each test's seed is derived from this and the test's name. */
+  seed: number
+  /** Run only these tests (by name). */
+  only?: string[]
+  /** Write the trace of each test (`name` inserted when several tests run). */
+  traceFile?: string
+  onTestStart?(test: GraderTest, index: number, total: number): void
+  onTestEnd?(result: TestResult): void
+}
+
+export interface TestResult {
+  name: string
+  title: string
+  points: number
+  maxPoints: number
+  passed: boolean
+  /** Why it failed: the violated sentence, the node that threw, the call that got no answer. */
+  reason?: string
+  kind?: 'check' | 'solution' | 'timeout' | 'grader'
+  seed: number
+  wallMs: number
+  virtualMs: number
+  trace?: string
+}
+
+export interface GradeReport {
+  assignment: string
+  solution: string
+  seed: number
+  points: number
+  maxPoints: number
+  tests: TestResult[]
+}
+
+export const DEFAULT_TIME_LIMIT = 60_000
+export const DEFAULT_WALL_LIMIT = 30_000
+
+export function selectTests(grader: Grader, only?: string[]): GraderTest[] {
+  if (!only?.length) return grader.tests
+  const unknown = only.filter((name) => !grader.tests.some((t) => t.name === name))
+  if (unknown.length) {
+    throw new TypeError(`no test named ${unknown.map((n) => `'${n}'`).join(', ')} in the ${grader.assignment} grader; tests: ${grader.tests.map((t) => t.name).join(', ')}`)
+  }
+  return grader.tests.filter((t) => only.includes(t.name))
+}
+
+export async function runGrader(grader: Grader, options: GradeOptions): Promise<GradeReport> {
+  const tests = selectTests(grader, options.only)
+  const results: TestResult[] = []
+  for (const [index, test] of tests.entries()) {
+    options.onTestStart?.(test, index, tests.length)
+    const traceFile = options.traceFile && (tests.length === 1 ? options.traceFile : options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `.${test.name}$1`))
+    const result = await runTest(test, { ...options, traceFile })
+    results.push(result)
+    options.onTestEnd?.(result)
+  }
+  return {
+    assignment: grader.assignment,
+    solution: options.solution.label,
+    seed: options.seed,
+    points: results.reduce((sum, r) => sum + r.points, 0),
+    maxPoints: options.only?.length ? tests.reduce((sum, t) => sum + t.points, 0) : maxPoints(grader),
+    tests: results,
+  }
+}
+
+async function runTest(test: GraderTest, options: GradeOptions): Promise<TestResult> {
+  const seed = deriveSeed(options.seed, test.name)
+  const wallLimit = test.wallLimit ?? DEFAULT_WALL_LIMIT
+  const context = new GraderTestContext({ seed, solution: options.solution, timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT, traceFile: options.traceFile })
+  const started = performance.now()
+  let wallTimer: NodeJS.Timeout | undefined
+  const overtime = new Promise<never>((_, reject) => {
+    wallTimer = setTimeout(() => reject(new WallLimit(wallLimit)), wallLimit)
+  })
+  let failure: unknown = null
+  try {
+    await Promise.race([test.run(context), overtime])
+  } catch (err) {
+    failure = err
+  } finally {
+    clearTimeout(wallTimer)
+    await context.dispose()
+  }
+  const virtualMs = Math.max(0, ...context.clusters.map((c) => c.now))
+  const base = { name: test.name, title: test.title, maxPoints: test.points, seed, wallMs: Math.round(performance.now() - started), virtualMs, trace: options.traceFile }
+  if (failure === null) return { ...base, points: test.points, passed: true }
+  return { ...base, points: 0, passed: false, ...explain(failure) }
+}
+
+class WallLimit extends Error {
+  constructor(readonly ms: number) {
+    super(`the test took more than ${ms / 1000} s of wall time; its nodes were stopped`)
+  }
+}
+
+/** Turns whatever ended a test into a reason a student can act on. */
+function explain(err: unknown): Pick<TestResult, 'reason' | 'kind'> {
+  if (err instanceof CheckFailed) return { kind: 'check', reason: err.message }
+  if (err instanceof WallLimit) return { kind: 'timeout', reason: err.message }
+  if (isDistlabError(err, 'NODE_FAILED') || isDistlabError(err, 'NODE_HUNG') || isDistlabError(err, 'NODE_LOAD')) return { kind: 'solution', reason: err.message }
+  if (isDistlabError(err, 'CALL_TIMEOUT')) return { kind: 'timeout', reason: `no answer: ${err.message}` }
+  if (isDistlabError(err, 'TIME_LIMIT') || isDistlabError(err, 'IDLE')) return { kind: 'timeout', reason: err.message }
+  return { kind: 'grader', reason: `the grader could not finish this test: ${messageOf(err)}` }
+}
