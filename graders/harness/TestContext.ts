@@ -34,6 +34,8 @@ export interface TestContextOptions {
   timeLimit: number
   /** Write each cluster's trace here (a second cluster of the test gets `-2` in the name). */
   traceFile?: string
+  /** The trace's title: assignment, test and base seed. */
+  title?: string
 }
 
 export class GraderTestContext implements TestContext {
@@ -63,7 +65,7 @@ export class GraderTestContext implements TestContext {
       seed: n === 0 ? this.seed : this.seed + n,
       maxTime: this.options.timeLimit,
       nodes: nodes.map(({ role, ...node }) => ({ ...node, role, module: this.solution.module(role) })),
-      trace: { memory: records ? 'net' : false, file: file || undefined },
+      trace: { memory: records ? 'net' : false, file: file || undefined, title: this.options.title },
     })
     this.clusters.push(cluster)
     if (this.disposed) await cluster.stop()

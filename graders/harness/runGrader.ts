@@ -8,6 +8,7 @@ import type { Solution } from './solution.ts'
 import { GraderTestContext } from './TestContext.ts'
 
 export interface GradeOptions {
+  assignment: string
   solution: Solution
   /** Each test's seed is derived from this and the test's name. */
   seed: number
@@ -78,7 +79,13 @@ export async function runGrader(grader: Grader, options: GradeOptions): Promise<
 async function runTest(test: GraderTest, options: GradeOptions): Promise<TestResult> {
   const seed = deriveSeed(options.seed, test.name)
   const wallLimit = test.wallLimit ?? DEFAULT_WALL_LIMIT
-  const context = new GraderTestContext({ seed, solution: options.solution, timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT, traceFile: options.traceFile })
+  const context = new GraderTestContext({
+    seed,
+    solution: options.solution,
+    timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT,
+    traceFile: options.traceFile,
+    title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
+  })
   const started = performance.now()
   let wallTimer: NodeJS.Timeout | undefined
   const overtime = new Promise<never>((_, reject) => {

@@ -1,7 +1,9 @@
 // Node code reaches workers as compiled JavaScript: a `.ts` file cannot be a Worker entry, and
 // registering a TypeScript loader in every worker costs ~26 MiB and ~130 ms each. esbuild bundles
-// a module's own files in milliseconds; packages stay external and load from node_modules.
-// Outputs are cached by content hash under node_modules/.cache/distlab.
+// a module with its packages (ESM builds preferred) into one file in milliseconds: one file loads
+// faster than a package graph (xstate: ~5 ms bundled, ~15 ms through Node's CommonJS wrapper), and
+// a worker boots for every node incarnation. Outputs are cached by content hash under
+// node_modules/.cache/distlab.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
@@ -49,6 +51,10 @@ async function compile(path: string): Promise<string> {
       sourcesContent: false,
       logLevel: 'silent',
       absWorkingDir: REPO_ROOT,
+      // A solution outside the project still finds xstate & co. in the project's node_modules.
+      nodePaths: [join(REPO_ROOT, 'node_modules')],
+      mainFields: ['module', 'main'],
+      conditions: ['module'],
       plugins: [resolvePlugin],
     })
     code = result.outputFiles[0]?.text ?? ''
@@ -75,9 +81,6 @@ const resolvePlugin: Plugin = {
       if (target) return { path: target }
       return { errors: [{ text: `unknown import '${args.path}'; node code can import: ${Object.keys(DISTLAB_ALIASES).join(', ')}` }] }
     })
-    // Packages (xstate, node:fs, ...) stay imports; the compiled file sits inside node_modules/.cache
-    // so they resolve from this project's node_modules, whatever directory the solution came from.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('distlab') ? undefined : { path: args.path, external: true }))
   },
 }
 

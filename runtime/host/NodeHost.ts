@@ -1,6 +1,6 @@
 // Runs one incarnation of one node: its xstate actor on a virtual clock, fed batches of events,
 // collecting the effects it emits. The same class serves the worker thread and the inline mode.
-import { createActor, type AnyActor, type AnyEventObject, type InspectionEvent } from 'xstate'
+import type { AnyActor, AnyEventObject, InspectionEvent } from 'xstate'
 import type { NodeDefinition } from '../node/defineNode.ts'
 import { EFFECT_TYPES, type NodeEffect } from '../node/effects.ts'
 import type { NodeInput } from '../node/types.ts'
@@ -62,7 +62,7 @@ export class NodeHost {
       config: init.config,
       dataDir: init.dataDir,
     }
-    const actor = createActor(this.definition.machine, {
+    const actor = this.definition.createActor(this.definition.machine, {
       input,
       clock: this.clock,
       inspect: this.full ? (event) => this.onInspect(event) : undefined,

@@ -62,3 +62,14 @@ function boolean(value: unknown, where: string): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${where} must be true or false`)
   return value
 }
+
+/** `latency 1–5 ms, loss 10%`: a link setting as words, for traces and narration. */
+export function describeLink(patch: LinkConfig): string {
+  const parts: string[] = []
+  const l = patch.latency
+  if (l !== undefined) parts.push(typeof l === 'number' ? `latency ${l} ms` : `latency ${l[0]}–${l[1]} ms`)
+  if (patch.loss !== undefined) parts.push(`loss ${Math.round(patch.loss * 100)}%`)
+  if (patch.duplicate !== undefined) parts.push(`duplicates ${Math.round(patch.duplicate * 100)}%`)
+  if (patch.reorder !== undefined) parts.push(patch.reorder ? 'reordering' : 'in order')
+  return parts.join(', ') || 'unchanged'
+}

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { compileModule } from '../build/compileModule.ts'
 import { DistlabError, messageOf } from '../errors.ts'
 import type { HostInit, NodeSnapshot, TraceLevel } from '../host/protocol.ts'
-import type { LinkConfig } from '../network/LinkConfig.ts'
+import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
 import type { LinkRule } from '../network/LinkRules.ts'
 import { SimNetwork } from '../network/SimNetwork.ts'
 import type { Message } from '../node/types.ts'
@@ -216,7 +216,7 @@ export class Cluster {
   /** Changes the default behaviour of every link. */
   configureNetwork(patch: LinkConfig): void {
     this.network.configure(patch)
-    this.fault('network', JSON.stringify(patch))
+    this.fault('network', `every link: ${describeLink(patch)}`)
   }
 
   /** Changes one link (both directions unless `oneWay`); `null` restores the defaults. */
@@ -225,7 +225,7 @@ export class Cluster {
     const to = this.endpoint(b).name
     this.network.configureLink(from, to, patch)
     if (!options.oneWay) this.network.configureLink(to, from, patch)
-    this.fault('link', `${from} ${options.oneWay ? '→' : '↔'} ${to} ${patch === null ? 'defaults' : JSON.stringify(patch)}`)
+    this.fault('link', `link ${from} ${options.oneWay ? '→' : '↔'} ${to}: ${patch === null ? 'back to the defaults' : describeLink(patch)}`)
   }
 
   // ---- trace ------------------------------------------------------------------------------
@@ -239,9 +239,14 @@ export class Cluster {
     return this.traceFile?.path ?? null
   }
 
-  /** Adds a narration line to the trace. */
-  note(text: string): void {
-    this.sim.trace({ t: this.now, node: 'lab', kind: 'note', text })
+  /** A narration line in the trace (a scenario's chapters and commentary). */
+  note(text: string, options: { heading?: boolean } = {}): void {
+    this.sim.trace({ t: this.now, node: 'lab', kind: 'note', text, ...(options.heading ? { heading: true } : {}) })
+  }
+
+  /** Lets everything already scheduled for the current instant happen (typed input, say). */
+  settle(): Promise<void> {
+    return this.sleep(0)
   }
 
   /** Records a grader check in the trace. */

@@ -1,16 +1,14 @@
 // A node incarnation in its own worker thread. Batches go over parentPort; init and inspect over
 // comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
 // in from a shared progress cell, so the report names the event, not just the node.
-import { MessageChannel, Worker } from 'node:worker_threads'
-import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
-import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
 import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
 import { transferablesOf } from '../host/transferables.ts'
-import { PROGRESS_IDLE, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
+import { type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
+import { warmWorkers } from './WarmWorkers.ts'
 
-const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
 const OUTPUT_TAIL = 4000
 
 interface PendingStep {
@@ -45,20 +43,8 @@ export class WorkerHost implements HostHandle {
   }
 
   static async spawn(init: HostInit, moduleUrl: string, options: HostOptions): Promise<WorkerHost> {
-    const entry = await compileModule(WORKER_ENTRY)
-    const { port1, port2 } = new MessageChannel()
-    const progress = new Int32Array(new SharedArrayBuffer(4))
-    progress[0] = PROGRESS_IDLE
-    const worker = new Worker(new URL(entry), {
-      workerData: { control: port2, progress: progress.buffer },
-      transferList: [port2],
-      execArgv: ['--enable-source-maps'],
-      resourceLimits: { maxOldGenerationSizeMb: 2048 },
-      stdout: true,
-      stderr: true,
-      name: `distlab node ${init.name}`,
-    })
-    const control = Comlink.wrap<HostControl>(port1 as unknown as Comlink.Endpoint)
+    const { worker, control: port, progress } = await warmWorkers.take()
+    const control = Comlink.wrap<HostControl>(port as unknown as Comlink.Endpoint)
     const host = new WorkerHost(init.name, worker, control, progress, options)
     const exited = new Promise<never>((_, reject) => worker.once('exit', (code) => reject(new Error(`the worker exited with code ${code} while loading`))))
     try {

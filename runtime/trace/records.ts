@@ -41,7 +41,7 @@ export type TraceRecord =
   | (Base & { kind: 'log'; level: string; text: string })
   | (Base & { kind: 'fault'; fault: string; detail: string; rule?: LinkRule })
   | (Base & { kind: 'check'; ok: boolean; sentence: string })
-  | (Base & { kind: 'note'; text: string })
+  | (Base & { kind: 'note'; text: string; heading?: boolean })
 
 export type TraceKind = TraceRecord['kind']
 

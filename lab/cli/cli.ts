@@ -1,0 +1,49 @@
+// What every lab command shares: flags validated by node's parseArgs, one top-level catch that
+// prints one clear line (the stack only with --debug), exit code 1 on error.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { DistlabError, messageOf } from '../../runtime/index.ts'
+import { kleur } from '../format.ts'
+
+export async function runCli(usage: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  const argv = process.argv.slice(2)
+  const debug = argv.includes('--debug')
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage)
+    return
+  }
+  try {
+    process.exitCode = await main(argv.filter((a) => a !== '--debug'))
+  } catch (err) {
+    console.error(kleur.red(`distlab: ${messageOf(err)}`))
+    if (debug && err instanceof Error) console.error(kleur.gray(err.stack ?? ''))
+    else if (!(err instanceof DistlabError || err instanceof TypeError)) console.error(kleur.gray('(run again with --debug for the stack)'))
+    process.exitCode = 1
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+export function parseFlags<O extends Options>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  } catch (err) {
+    const message = messageOf(err).replace(/\. To specify a positional argument.*$/s, '')
+    throw new DistlabError('BAD_INPUT', `${message}\n${usage}`)
+  }
+}
+
+export function parseSeed(value: string | undefined, fallback = 1): number {
+  if (value === undefined) return fallback
+  const seed = Number(value)
+  if (!Number.isInteger(seed) || seed < 0) throw new DistlabError('BAD_INPUT', `--seed must be a non-negative integer (got '${value}')`)
+  return seed
+}
+
+/** Parses `1500`, `1500ms` or `1.5s` into virtual ms. */
+export function parseTime(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim())
+  if (!match) throw new DistlabError('BAD_INPUT', `${flag} must be a time like 1500, 1500ms or 1.5s (got '${value}')`)
+  const n = Number(match[1])
+  return match[2] === 's' ? n * 1000 : n
+}

@@ -1,0 +1,36 @@
+// The score table a student reads at a glance, and for each failure: why, the seed, and the one
+// command that replays it with a trace.
+import type { GradeReport, TestResult } from '../../graders/harness/runGrader.ts'
+import { kleur } from '../format.ts'
+
+export interface ReplayInfo {
+  assignment: string
+  /** `--solution X` as typed, or undefined for the reference. */
+  solution?: string
+  seed: number
+}
+
+export function replayCommand(result: TestResult, info: ReplayInfo): string {
+  const solution = info.solution ? ` --solution ${info.solution}` : ''
+  return `npm run grade ${info.assignment} --${solution} --test ${result.name} --seed ${info.seed} --trace traces/${info.assignment}.${result.name}.jsonl`
+}
+
+export function formatResult(result: TestResult, info: ReplayInfo, nameWidth: number): string[] {
+  const mark = result.passed ? kleur.green('✓') : kleur.red('✗')
+  const points = `${result.points}/${result.maxPoints}`.padStart(5)
+  const time = kleur.gray(`${(result.wallMs / 1000).toFixed(1)}s`)
+  const lines = [`  ${mark} ${result.name.padEnd(nameWidth)} ${result.passed ? points : kleur.red(points)}  ${result.title} ${time}`]
+  if (!result.passed) {
+    for (const line of (result.reason ?? 'failed').split('\n')) lines.push(kleur.red(`      ${line}`))
+    lines.push(kleur.gray(`      at virtual ${(result.virtualMs / 1000).toFixed(3)} s · seed ${info.seed} · replay with a trace:`))
+    lines.push(`      ${replayCommand(result, info)}`)
+    if (result.trace) lines.push(kleur.gray(`      trace written: ${result.trace} (npm run trace ${result.trace})`))
+  }
+  return lines
+}
+
+export function formatTotal(report: GradeReport): string {
+  const all = report.points === report.maxPoints
+  const text = `passed ${report.points}/${report.maxPoints} points`
+  return all ? kleur.green().bold(text) : kleur.yellow().bold(text)
+}

@@ -1,0 +1,30 @@
+// A scenario is a scripted story that shows an assignment's system working and failing
+// gracefully. It lives in assignments/<id>/scenario.ts and runs with `npm run lab <id>`.
+import type { Cluster, ClusterOptions, NodeSpec, Rng } from '../../runtime/index.ts'
+
+export interface ScenarioNodeSpec extends Omit<NodeSpec, 'module'> {
+  /** Which module of the solution runs on this node. */
+  role: string
+}
+
+export interface ScenarioContext {
+  readonly seed: number
+  readonly rng: Rng
+  /** Starts the story's cluster: traced to the run's file and narrated as it goes. */
+  cluster(options: Omit<ClusterOptions, 'nodes' | 'seed' | 'trace'> & { nodes: ScenarioNodeSpec[] }): Promise<Cluster>
+  /** A chapter heading, after everything already scheduled for this instant has happened. */
+  chapter(title: string): Promise<void>
+  /** A narration line (what is about to happen, and why it matters), in order like `chapter`. */
+  say(text: string): Promise<void>
+}
+
+export interface Scenario {
+  title: string
+  /** One paragraph: what the story shows. */
+  description: string
+  run(lab: ScenarioContext): Promise<void>
+}
+
+export function defineScenario(scenario: Scenario): Scenario {
+  return scenario
+}

@@ -1,0 +1,83 @@
+// Runs a scenario with a solution: narrates it live, writes its trace, stops every worker at the
+// end whatever happened, and returns the numbers for the closing summary.
+import { Cluster, Rng } from '../../runtime/index.ts'
+import type { Solution } from '../../graders/harness/solution.ts'
+import type { Scenario, ScenarioContext } from './defineScenario.ts'
+import { Narrator } from './Narrator.ts'
+
+export interface RunScenarioOptions {
+  solution: Solution
+  seed: number
+  traceFile: string
+  verbose: boolean
+  title: string
+  write(line: string): void
+}
+
+export interface ScenarioSummary {
+  virtualMs: number
+  wallMs: number
+  events: number
+  sent: number
+  delivered: number
+  dropped: number
+  traceFile: string
+  error: Error | null
+}
+
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioSummary> {
+  const narrator = new Narrator({ verbose: options.verbose, write: options.write })
+  const clusters: Cluster[] = []
+  const started = performance.now()
+  const context: ScenarioContext = {
+    seed: options.seed,
+    rng: new Rng(options.seed).fork('scenario'),
+    async cluster({ nodes, ...rest }) {
+      narrator.names([...nodes.map((n) => n.name), 'network'])
+      const n = clusters.length
+      const cluster = await Cluster.start({
+        ...rest,
+        seed: options.seed + n,
+        nodes: nodes.map(({ role, ...node }) => ({ ...node, role, module: options.solution.module(role) })),
+        trace: {
+          file: n === 0 ? options.traceFile : options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `-${n + 1}$1`),
+          level: 'full',
+          listener: (record) => narrator.record(record),
+          listenerLevel: options.verbose ? 'full' : 'net',
+          title: options.title,
+        },
+      })
+      clusters.push(cluster)
+      return cluster
+    },
+    chapter: (title) => narrate(title, true),
+    say: (text) => narrate(text, false),
+  }
+  // Narration waits for what the story already set in motion at this instant, then joins the
+  // trace (and so the live output) in order. Before any cluster exists it prints at once.
+  async function narrate(text: string, heading: boolean): Promise<void> {
+    const cluster = clusters.at(-1)
+    if (!cluster) return heading ? narrator.chapter(text) : narrator.say(text)
+    await cluster.settle()
+    cluster.note(text, { heading })
+  }
+  let error: Error | null = null
+  try {
+    await scenario.run(context)
+  } catch (err) {
+    error = err instanceof Error ? err : new Error(String(err))
+  } finally {
+    await Promise.all(clusters.map((c) => c.stop()))
+  }
+  const total = (key: 'events' | 'sent' | 'delivered' | 'dropped'): number => clusters.reduce((sum, c) => sum + c.stats[key], 0)
+  return {
+    virtualMs: Math.max(0, ...clusters.map((c) => c.now)),
+    wallMs: performance.now() - started,
+    events: total('events'),
+    sent: total('sent'),
+    delivered: total('delivered'),
+    dropped: total('dropped'),
+    traceFile: options.traceFile,
+    error,
+  }
+}

@@ -1,0 +1,38 @@
+// Which records the viewer shows: by node, by kind (with family names like `timer` or
+// `messages`), by virtual time window. Unknown names are errors that list the known ones.
+import { DistlabError, TRACE_KINDS, type TraceKind, type TraceRecord } from '../../runtime/index.ts'
+
+export interface TraceFilter {
+  nodes?: string[]
+  kinds?: string[]
+  from?: number
+  to?: number
+}
+
+const FAMILIES: Record<string, TraceKind[]> = {
+  messages: ['send', 'deliver', 'drop', 'call', 'reply', 'timeout'],
+  timer: ['timer.set', 'timer.fire', 'timer.cancel'],
+  node: ['node.start', 'node.crash', 'node.restart', 'node.error'],
+}
+
+export function resolveKinds(names: string[] | undefined): Set<TraceKind> | null {
+  if (!names?.length) return null
+  const kinds = new Set<TraceKind>()
+  for (const name of names) {
+    const family = FAMILIES[name]
+    if (family) family.forEach((k) => kinds.add(k))
+    else if ((TRACE_KINDS as readonly string[]).includes(name)) kinds.add(name as TraceKind)
+    else throw new DistlabError('BAD_INPUT', `unknown record kind '${name}'; kinds: ${TRACE_KINDS.join(', ')}; families: ${Object.keys(FAMILIES).join(', ')}`)
+  }
+  return kinds
+}
+
+export function compileFilter(filter: TraceFilter): (record: TraceRecord) => boolean {
+  const kinds = resolveKinds(filter.kinds)
+  const nodes = filter.nodes?.length ? new Set(filter.nodes) : null
+  return (record) =>
+    (kinds === null || kinds.has(record.kind)) &&
+    (nodes === null || nodes.has(record.node) || record.kind === 'note') &&
+    (filter.from === undefined || record.t >= filter.from) &&
+    (filter.to === undefined || record.t <= filter.to)
+}
