@@ -19,6 +19,14 @@ const DISTLAB_ALIASES: Record<string, string> = {
   'distlab/node': join(REPO_ROOT, 'runtime', 'node', 'index.ts'),
 }
 
+/** `distlab/protocol/leader-kv` → the assignment's messages.ts, wherever the solution lives. */
+function protocolPath(specifier: string): string | null {
+  const match = /^distlab\/protocol\/([a-z0-9-]+)$/.exec(specifier)
+  if (!match) return null
+  const path = join(REPO_ROOT, 'assignments', match[1] as string, 'messages.ts')
+  return existsSync(path) ? path : null
+}
+
 const memo = new Map<string, Promise<string>>()
 
 /** Compiles `entry` (TS or JS) to one ESM file and returns its file URL. */
@@ -77,9 +85,9 @@ const resolvePlugin: Plugin = {
   name: 'distlab-resolve',
   setup(b) {
     b.onResolve({ filter: /^distlab(\/|$)/ }, (args) => {
-      const target = DISTLAB_ALIASES[args.path]
+      const target = DISTLAB_ALIASES[args.path] ?? protocolPath(args.path)
       if (target) return { path: target }
-      return { errors: [{ text: `unknown import '${args.path}'; node code can import: ${Object.keys(DISTLAB_ALIASES).join(', ')}` }] }
+      return { errors: [{ text: `unknown import '${args.path}'; node code can import: ${Object.keys(DISTLAB_ALIASES).join(', ')}, distlab/protocol/<assignment>` }] }
     })
   },
 }

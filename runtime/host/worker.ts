@@ -7,7 +7,7 @@ import { format } from 'node:util'
 import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
-import { PROGRESS_IDLE, type HostControl, type HostEffect, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
+import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
 import { transferablesOf } from './transferables.ts'
 
 interface WorkerData {
@@ -55,17 +55,14 @@ parentPort?.on('message', (request: StepRequest) => {
 })
 
 function post(reply: StepReply): void {
-  const transfer = reply.entries.flatMap((entry) => entry.effects.flatMap(effectTransferables))
+  const transfer: ArrayBuffer[] = []
+  for (const entry of reply.entries) for (const effect of entry.effects) if (effect.kind === 'send' && effect.transfer) transfer.push(...transferablesOf(effect.msg))
   try {
     parentPort?.postMessage(reply, transfer)
   } catch (err) {
     // A message that cannot be cloned (a function, a class instance with methods...): name it.
     parentPort?.postMessage(uncloneable(reply, err))
   }
-}
-
-function effectTransferables(effect: HostEffect): ArrayBuffer[] {
-  return effect.kind === 'send' && effect.transfer ? transferablesOf(effect.msg) : []
 }
 
 function uncloneable(reply: StepReply, err: unknown): StepReply {

@@ -305,7 +305,7 @@ export class Simulation {
   private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null]> {
     if (node.status !== 'up' || !node.ready) return [node, null]
     try {
-      const host = await node.ready
+      const host = node.host ?? (await node.ready)
       return [node, await host.step({ items, until })]
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)

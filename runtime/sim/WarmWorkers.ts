@@ -48,7 +48,7 @@ function boot(entry: string): BootedWorker {
   const worker = new Worker(new URL(entry), {
     workerData: { control: port2, progress: progress.buffer },
     transferList: [port2],
-    execArgv: ['--enable-source-maps'],
+    execArgv: ['--enable-source-maps', ...(process.env.DISTLAB_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])],
     resourceLimits: { maxOldGenerationSizeMb: 2048 },
     stdout: true,
     stderr: true,

@@ -4,7 +4,7 @@
 // read when it is done, as a console program blocked on its socket would.
 import { and, assign, enqueueActions, or, setup } from 'xstate'
 import { defineNode, print, prompt, protocolOf, type Address, type Delivered, type NodeEffect, type StdinEvent } from 'distlab/node'
-import { DEFAULT_SERVERS, type GetOk, type LeaderKvMessage, type PutOk, type TryOtherServerOrLater } from '../messages.ts'
+import { DEFAULT_SERVERS, type GetOk, type LeaderKvMessage, type PutOk, type TryOtherServerOrLater } from 'distlab/protocol/leader-kv'
 
 const { send } = protocolOf<LeaderKvMessage>()
 

@@ -3,7 +3,7 @@
 // server answers GETs under the client-timestamp rule.
 import { assign, emit, enqueueActions, setup } from 'xstate'
 import { defineNode, print, protocolOf, type Address, type Delivered, type NodeEffect, type NodeInput } from 'distlab/node'
-import type { Get, LeaderKvMessage, Put, PutOk, Replication, ReplicationOk, ServerConfig } from '../messages.ts'
+import type { Get, LeaderKvMessage, Put, PutOk, Replication, ReplicationOk, ServerConfig } from 'distlab/protocol/leader-kv'
 
 const { send, reply } = protocolOf<LeaderKvMessage>()
 

@@ -1,0 +1,59 @@
+// Simulation throughput: node events handled per wall second, nodes in worker threads against
+// the same node logic inline in one thread, measured in the same run.
+import { join } from 'node:path'
+import { REPO_ROOT } from '../runtime/build/compileModule.ts'
+import { Cluster, type ClusterOptions } from '../runtime/index.ts'
+
+export interface Workload {
+  name: string
+  /** Virtual ms to run: long enough for a stable rate. */
+  duration(nodes: number): number
+  options(nodes: number): Pick<ClusterOptions, 'nodes' | 'network'>
+}
+
+const module = (name: string): string => join(REPO_ROOT, 'bench', 'nodes', `${name}.ts`)
+const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i}`)
+
+export const WORKLOADS: Workload[] = [
+  {
+    name: 'ping-pong',
+    duration: (n) => (n >= 60 ? 400 : 1500),
+    options: (n) => ({
+      network: { latency: [1, 3] },
+      nodes: names(n).map((name, i) => ({ name, module: module('pingpong'), config: { next: `n${(i + 1) % n}`, window: 32 } })),
+    }),
+  },
+  {
+    name: 'fan-out',
+    duration: (n) => (n >= 60 ? 100 : 1500),
+    options: (n) => ({ network: { latency: [1, 3] }, nodes: names(n).map((name) => ({ name, module: module('fanout'), config: { window: n >= 60 ? 1 : 4 } })) }),
+  },
+]
+
+export interface Measurement {
+  workload: string
+  nodes: number
+  host: 'worker' | 'inline'
+  events: number
+  /** Average events handed out per step: what batching has to work with. */
+  eventsPerStep: number
+  wallMs: number
+  eventsPerSecond: number
+}
+
+export async function measure(workload: Workload, nodes: number, host: 'worker' | 'inline'): Promise<Measurement> {
+  const cluster = await Cluster.start({ ...workload.options(nodes), host, seed: 1 })
+  try {
+    await cluster.sleep(20) // warm-up: JIT, first batches
+    const events0 = cluster.stats.events
+    const steps0 = cluster.stats.steps
+    const started = performance.now()
+    await cluster.sleep(workload.duration(nodes))
+    const wallMs = performance.now() - started
+    const events = cluster.stats.events - events0
+    const eventsPerStep = Math.round((events / Math.max(1, cluster.stats.steps - steps0)) * 10) / 10
+    return { workload: workload.name, nodes, host, events, eventsPerStep, wallMs: Math.round(wallMs), eventsPerSecond: Math.round((events / wallMs) * 1000) }
+  } finally {
+    await cluster.stop()
+  }
+}
