@@ -171,6 +171,22 @@ test('crash loses memory and timers but keeps the data directory; restart reseed
   })
 })
 
+test('bulk data sent with { transfer: true } moves between threads without a copy', async () => {
+  const size = 8 << 20
+  const expected = Array.from({ length: size }, (_, i) => i % 251).reduce((a, b) => (a + b) % 65521, 0)
+  await withCluster({ nodes: [{ name: 'a', module: fixture('bulk'), config: { to: 'b' } }, { name: 'b', module: fixture('bulk') }], network: { latency: 1 }, trace: { memory: true } }, async (cluster) => {
+    cluster.input('a', `send ${size}`)
+    await cluster.sleep(5)
+    cluster.input('a', 'check')
+    await cluster.sleep(1)
+    assert.equal(cluster.node('b').console, [`received ${size} bytes, checksum ${expected}`])
+    assert.equal(cluster.node('a').console, ['sender still holds 0 bytes'], 'the sender\'s buffer was handed over (detached), not copied')
+    const sent = cluster.records.find((r) => r.kind === 'send' && r.node === 'a')
+    const held = (sent as unknown as { msg: { bytes: Uint8Array } }).msg.bytes
+    assert.is(held.byteLength, 0, 'the main thread handed it on to b as well')
+  })
+})
+
 test('inspect returns the machine state and context at the current instant', async () => {
   await withCluster({ nodes: [{ name: 'a', module: pingpong }] }, async (cluster) => {
     await cluster.client('g').call('a', { type: 'PING', n: 1 })
