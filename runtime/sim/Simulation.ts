@@ -304,10 +304,16 @@ export class Simulation {
 
   private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null]> {
     if (node.status !== 'up' || !node.ready) return [node, null]
+    const incarnation = node.incarnation
+    // A driver that crashes a node while its batch is in flight (possible only when the driver
+    // awaits something outside the simulation) discards that batch; it does not fail the run.
+    const crashed = (): boolean => node.incarnation !== incarnation || node.status !== 'up'
     try {
       const host = node.host ?? (await node.ready)
-      return [node, await host.step({ items, until })]
+      const reply = await host.step({ items, until })
+      return [node, crashed() ? null : reply]
     } catch (err) {
+      if (crashed() || this.stopped) return [node, null]
       const message = err instanceof Error ? err.message : String(err)
       this.nodeFailed(node, message, err instanceof NodeFailure ? err : new NodeFailure('NODE_FAILED', node.name, message))
       return [node, null]

@@ -73,6 +73,14 @@ export class WorkerHost implements HostHandle {
   terminate(): void {
     if (this.terminated) return
     this.terminated = true
+    const pending = this.pending
+    this.pending = null
+    if (pending) {
+      // A batch in flight when the node is crashed or the cluster stopped: settle it now, so its
+      // watchdog does not keep the process alive and nothing waits on a dead thread.
+      clearTimeout(pending.timer)
+      pending.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped while handling its events`))
+    }
     this.control[Comlink.releaseProxy]()
     void this.worker.terminate()
   }
@@ -92,6 +100,7 @@ export class WorkerHost implements HostHandle {
     const item = pending.items[index]
     const what = item ? describeItem(item) : 'its events'
     this.pending = null
+    clearTimeout(pending.timer)
     this.terminate()
     pending.reject(
       new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} within ${this.options.stepTimeoutMs} ms of wall time (an endless loop?)`),
