@@ -42,7 +42,8 @@ export interface Measurement {
 }
 
 export async function measure(workload: Workload, nodes: number, host: 'worker' | 'inline'): Promise<Measurement> {
-  const cluster = await Cluster.start({ ...workload.options(nodes), host, seed: 1 })
+  // The baseline is the fastest honest single thread: nodes of a module share its instance.
+  const cluster = await Cluster.start({ ...workload.options(nodes), host, shareModules: host === 'inline', seed: 1 })
   try {
     await cluster.sleep(20) // warm-up: JIT, first batches
     const events0 = cluster.stats.events

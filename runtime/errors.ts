@@ -27,6 +27,8 @@ export class NodeFailure extends DistlabError {
     code: 'NODE_FAILED' | 'NODE_HUNG',
     readonly node: string,
     message: string,
+    /** The key of the event it failed in, when known: where the run stops. */
+    readonly at?: number[],
   ) {
     super(code, message)
     this.name = 'NodeFailure'

@@ -7,7 +7,7 @@ import type { NodeInput } from '../node/types.ts'
 import { Rng } from '../rng.ts'
 import { MinHeap } from '../sim/MinHeap.ts'
 import { compareKeys } from '../sim/keys.ts'
-import type { HostEffect, HostInit, Key, NodeSnapshot, StepEntry, StepItem, StepReply, StepRequest } from './protocol.ts'
+import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnapshot, type Progress, type StepEntry, type StepItem, type StepReply, type StepRequest } from './protocol.ts'
 import { stateName } from './stateName.ts'
 import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
 import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
@@ -33,6 +33,8 @@ export class NodeHost {
   private failed = false
   private lastState: string | null = null
   private describing = 'start'
+  /** The key of the last entry opened: where effects that leak out of a batch are reported. */
+  private lastKey: Key = [0, 0]
 
   // The clock and seeded globals exist before the node's module is imported, so its top-level
   // code is deterministic too; `load` then creates the actor.
@@ -79,7 +81,7 @@ export class NodeHost {
   }
 
   /** Handles a batch in key order, firing local timers that fall before each item and `until`. */
-  step(request: StepRequest, progress?: (index: number) => void): StepReply {
+  step(request: StepRequest, progress?: Progress): StepReply {
     const entries: StepEntry[] = []
     let handled = 0
     this.until = request.until
@@ -87,14 +89,31 @@ export class NodeHost {
     const items = request.items
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as StepItem
-      handled += this.fireLocalBefore(item.t, entries)
+      handled += this.fireLocalBefore(item.t, entries, progress)
       if (this.failed) break
-      progress?.(i)
+      progress?.(i, item.t)
       if (this.handle(item, entries)) handled++
     }
-    handled += this.fireLocalBefore(request.until, entries)
+    handled += this.fireLocalBefore(request.until, entries, progress)
     this.until = -Infinity
     return { entries, handled }
+  }
+
+  /**
+   * What the node did after its batch, from promise callbacks (unhandled rejections included):
+   * reported as an error at the batch's last event, so it fails the run at a fixed point.
+   */
+  settle(reply: StepReply): void {
+    if (!this.strays.length) return
+    const effects = this.takeStrays()
+    reply.entries.push({ key: [...this.lastKey, Number.MAX_SAFE_INTEGER], t: this.lastKey[0] as number, effects })
+  }
+
+  /** An error outside any event (an unhandled rejection in node code): reported with its batch. */
+  noteError(what: string, err: unknown): void {
+    if (this.failed) return
+    this.failed = true
+    this.strays.push({ kind: 'error', event: what, message: describeError(err) })
   }
 
   snapshot(): NodeSnapshot {
@@ -155,12 +174,13 @@ export class NodeHost {
     return this.clock.fire(id)
   }
 
-  private fireLocalBefore(time: number, entries: StepEntry[]): number {
+  private fireLocalBefore(time: number, entries: StepEntry[], progress?: Progress): number {
     let handled = 0
     for (let next = this.local.peek(); next && (next.key[0] as number) < time; next = this.local.peek()) {
       this.local.pop()
       this.localIds.delete(next.id)
       if (this.failed || !this.clock.isLive(next.id)) continue
+      progress?.(PROGRESS_TIMER, next.key[0] as number)
       const entry = this.open(next.key, next.key[0] as number)
       try {
         this.describing = 'a timer'
@@ -177,6 +197,7 @@ export class NodeHost {
 
   private open(key: Key, t: number): StepEntry {
     this.clock.now = t
+    this.lastKey = key
     const entry: StepEntry = { key, t, effects: this.strays.length ? this.takeStrays() : [] }
     this.entry = entry
     return entry
@@ -190,6 +211,7 @@ export class NodeHost {
   private takeStrays(): HostEffect[] {
     const strays = this.strays
     this.strays = []
+    if (strays.some((effect) => effect.kind === 'error')) return strays.filter((effect) => effect.kind === 'error').slice(0, 1)
     return [
       {
         kind: 'error',
@@ -198,7 +220,6 @@ export class NodeHost {
           'the node emitted effects outside of handling an event (from a Promise, setImmediate or process.nextTick?); ' +
           'node code must be synchronous: use xstate delays for time and runtime effects for I/O',
       },
-      ...strays,
     ]
   }
 

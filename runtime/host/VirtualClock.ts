@@ -1,5 +1,6 @@
 // The clock xstate's `createActor(machine, { clock })` uses for `after` and delayed events, and
 // that the worker installs as the global setTimeout: time only moves when the host says so.
+import { roundMicros } from '../virtualTime.ts'
 
 export interface ClockTimer {
   readonly id: number
@@ -38,7 +39,7 @@ export class VirtualClock {
     const timer = this.live.get(id)
     if (!timer) return false
     this.live.delete(id)
-    if (timer.repeat !== null) this.schedule({ ...timer, at: this.now + timer.repeat }, timer.repeat)
+    if (timer.repeat !== null) this.schedule({ ...timer, at: roundMicros(this.now + timer.repeat) }, timer.repeat)
     timer.fn()
     return true
   }
@@ -49,7 +50,7 @@ export class VirtualClock {
 
   private add(fn: () => void, ms: number | undefined, repeat: number | null): number {
     const delay = delayOf(ms)
-    const timer: ClockTimer = { id: this.nextId++, at: this.now + delay, fn, repeat }
+    const timer: ClockTimer = { id: this.nextId++, at: roundMicros(this.now + delay), fn, repeat }
     this.schedule(timer, delay)
     return timer.id
   }

@@ -81,5 +81,12 @@ export interface HostControl {
   inspect(): NodeSnapshot
 }
 
-/** Shared progress cell: the worker writes the index of the item it is handling. */
+/**
+ * Shared progress cells [what, t]: the worker writes the index of the item it is handling, or
+ * PROGRESS_TIMER and the virtual time of a timer it fires itself; PROGRESS_IDLE between batches.
+ */
 export const PROGRESS_IDLE = -1
+export const PROGRESS_TIMER = -2
+
+/** Reports progress through a batch: an item's index, or PROGRESS_TIMER with a local timer's time. */
+export type Progress = (what: number, t: number) => void

@@ -6,8 +6,12 @@ import type { VirtualClock } from './VirtualClock.ts'
 /** Virtual time 0 is this wall-clock instant: `new Date()` in a node looks plausible, never real. */
 export const VIRTUAL_EPOCH_MS = Date.UTC(2026, 0, 1)
 
+// The real ones, captured once: `restore` always returns to these, whatever was installed last.
 const RealDate = Date
 const realRandom = Math.random
+const realPerfNow = performance.now.bind(performance)
+const realGetRandomValues = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+const realRandomUUID = globalThis.crypto.randomUUID.bind(globalThis.crypto)
 
 export interface VirtualGlobals {
   install(): void
@@ -18,14 +22,8 @@ export function virtualGlobals(clock: VirtualClock, rng: Rng): VirtualGlobals {
   const now = (): number => VIRTUAL_EPOCH_MS + clock.now
   const VirtualDate = makeVirtualDate(now)
   const random = (): number => rng.float()
-  type WebCrypto = typeof globalThis.crypto
-  const saved: { date?: DateConstructor; perfNow?: () => number; getRandomValues?: WebCrypto['getRandomValues']; uuid?: WebCrypto['randomUUID'] } = {}
   return {
     install() {
-      saved.date = globalThis.Date
-      saved.perfNow = performance.now
-      saved.getRandomValues = globalThis.crypto.getRandomValues
-      saved.uuid = globalThis.crypto.randomUUID
       globalThis.Date = VirtualDate
       Math.random = random
       performance.now = () => clock.now
@@ -45,11 +43,11 @@ export function virtualGlobals(clock: VirtualClock, rng: Rng): VirtualGlobals {
       }
     },
     restore() {
-      if (saved.date) globalThis.Date = saved.date
+      globalThis.Date = RealDate
       Math.random = realRandom
-      if (saved.perfNow) performance.now = saved.perfNow
-      if (saved.getRandomValues) globalThis.crypto.getRandomValues = saved.getRandomValues
-      if (saved.uuid) globalThis.crypto.randomUUID = saved.uuid
+      performance.now = realPerfNow
+      globalThis.crypto.getRandomValues = realGetRandomValues
+      globalThis.crypto.randomUUID = realRandomUUID
     },
   }
 }

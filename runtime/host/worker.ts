@@ -16,8 +16,12 @@ interface WorkerData {
 }
 
 const data = workerData as WorkerData
-const progress = new Int32Array(data.progress)
+const progress = new Float64Array(data.progress)
 let host: NodeHost | null = null
+
+// Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
+// the batch that caused it (see `settle` below), not whenever the rejection surfaces.
+process.on('unhandledRejection', (reason) => host?.noteError('a promise callback (an unhandled rejection)', reason))
 
 const control: HostControl = {
   async init(init: HostInit, moduleUrl: string): Promise<void> {
@@ -48,38 +52,50 @@ const control: HostControl = {
 Comlink.expose(control, data.control as unknown as Comlink.Endpoint)
 
 parentPort?.on('message', (request: StepRequest) => {
-  if (!host) throw new Error('step before init')
-  const reply = host.step(request, (index) => Atomics.store(progress, 0, index))
-  Atomics.store(progress, 0, PROGRESS_IDLE)
-  post(reply)
+  const running = host
+  if (!running) throw new Error('step before init')
+  const reply = running.step(request, (what, t) => {
+    progress[1] = t
+    progress[0] = what
+  })
+  progress[0] = PROGRESS_IDLE
+  // Promise callbacks the batch started run now, so whatever they do is reported with this batch.
+  setImmediate(() => {
+    running.settle(reply)
+    post(reply)
+  })
 })
 
 function post(reply: StepReply): void {
-  const transfer: ArrayBuffer[] = []
-  for (const entry of reply.entries) for (const effect of entry.effects) if (effect.kind === 'send' && effect.transfer) transfer.push(...transferablesOf(effect.msg))
+  const transfer = new Set<ArrayBuffer>()
+  for (const entry of reply.entries) for (const effect of entry.effects) if (effect.kind === 'send' && effect.transfer) for (const buffer of transferablesOf(effect.msg)) transfer.add(buffer)
   try {
-    parentPort?.postMessage(reply, transfer)
+    parentPort?.postMessage(reply, [...transfer])
   } catch (err) {
     // A message that cannot be cloned (a function, a class instance with methods...): name it.
     parentPort?.postMessage(uncloneable(reply, err))
   }
 }
 
+/** The reply up to the first message that cannot be cloned, which becomes the node's error. */
 function uncloneable(reply: StepReply, err: unknown): StepReply {
+  const entries: StepReply['entries'] = []
   for (const entry of reply.entries) {
-    for (const effect of entry.effects) {
+    for (const [i, effect] of entry.effects.entries()) {
       if (effect.kind !== 'send') continue
       try {
         structuredClone(effect.msg)
       } catch {
         const message = `send(): message '${effect.msg.type}' to ${effect.to} cannot be copied between threads (${describeError(err)}); messages must be plain data`
-        return { handled: reply.handled, entries: [{ key: entry.key, t: entry.t, effects: [{ kind: 'error', event: 'a send', message }] }] }
+        entries.push({ ...entry, effects: [...entry.effects.slice(0, i), { kind: 'error', event: 'a send', message }] })
+        return { handled: reply.handled, entries }
       }
     }
+    entries.push(entry)
   }
+  const last = reply.entries.at(-1)
   const message = `the node's effects cannot be copied between threads: ${describeError(err)}`
-  const first = reply.entries[0]
-  return { handled: reply.handled, entries: first ? [{ key: first.key, t: first.t, effects: [{ kind: 'error', event: 'a step', message }] }] : [] }
+  return { handled: reply.handled, entries: last ? [{ key: last.key, t: last.t, effects: [{ kind: 'error', event: 'a step', message }] }] : [] }
 }
 
 /** Timers and randomness follow the virtual clock; console output becomes trace `log` records. */

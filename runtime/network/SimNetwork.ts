@@ -1,6 +1,7 @@
 // The simulated network: per-link latency, loss, duplication and ordering, decided when a message
 // is sent, with draws from the run's seeded generator in the order messages are sent.
 import type { Rng } from '../rng.ts'
+import { floorMicros, roundMicros } from '../virtualTime.ts'
 import { DEFAULT_LINK, resolveLink, type LinkConfig, type ResolvedLink } from './LinkConfig.ts'
 import { LinkRules, type RuleEndpoint } from './LinkRules.ts'
 
@@ -59,7 +60,7 @@ export class SimNetwork implements Network {
   }
 
   lookahead(): number {
-    return this.minLatency
+    return floorMicros(this.minLatency)
   }
 
   route(from: RuleEndpoint, to: RuleEndpoint, now: number): Route {
@@ -95,9 +96,4 @@ export class SimNetwork implements Network {
 
 function linkKey(from: string, to: string): string {
   return `${from}>${to}`
-}
-
-/** Virtual times are kept to the microsecond, so traces stay readable and exact. */
-export function roundMicros(ms: number): number {
-  return Math.round(ms * 1000) / 1000
 }

@@ -42,18 +42,19 @@ export class ClientHandle implements ClientReceiver {
 
   /** Sends without waiting for anything. */
   send(to: string, msg: OutgoingMessage): void {
-    this.sim.send(this, this.resolveEndpoint(to).address, msg)
+    this.sim.send(this, this.resolveEndpoint(to).address, this.copy(msg))
   }
 
   call<R extends Message = Message>(to: string, msg: OutgoingMessage, options: CallOptions<R> = {}): Promise<Delivered<R>> {
     const target = this.resolveEndpoint(to)
     const timeout = options.timeout ?? 1000
     if (!(typeof timeout === 'number' && timeout > 0)) throw new TypeError(`call(): options.timeout must be a positive number of virtual ms (got ${timeout})`)
+    const body = this.copy(msg)
     const call = ++this.callIds
     const waiter = new Waiter<Delivered<Message>>(`${this.name}'s call ${msg.type} to ${target.name}`)
     const pending: PendingCall = { call, target, match: options.match as PendingCall['match'], waiter }
     this.calls.push(pending)
-    this.sim.send(this, target.address, msg, { call })
+    this.sim.send(this, target.address, body, { call })
     waiter.deadline = this.sim.at(this.sim.now + timeout, () => {
       this.forget(pending)
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'timeout', call, to: target.name, type: msg.type })
@@ -64,7 +65,7 @@ export class ClientHandle implements ClientReceiver {
 
   receive(from: Endpoint, msg: Message, id: number): void {
     const delivered = { ...msg, from: from.address }
-    const pending = this.calls.find((c) => c.target === from && (!c.match || c.match(delivered)))
+    const pending = this.calls.find((c) => c.target === from && this.accepts(c, delivered))
     if (pending) {
       this.forget(pending)
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'reply', id, call: pending.call, from: from.name, msg })
@@ -72,6 +73,28 @@ export class ClientHandle implements ClientReceiver {
     } else {
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'deliver', id, from: from.name, msg })
       this.inbox.push(delivered)
+    }
+  }
+
+  /** A driver's message, as the network would carry it: a copy, so later edits do not leak in. */
+  private copy(msg: OutgoingMessage): Message {
+    if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string') throw new TypeError(`${this.name}: a message must be an object with a string \`type\``)
+    try {
+      return structuredClone(msg)
+    } catch (err) {
+      throw new TypeError(`${this.name}: message '${msg.type}' cannot be sent: it is not plain data (${err instanceof Error ? err.message : String(err)})`)
+    }
+  }
+
+  /** Whether a call takes this reply; a `match` that throws fails that call, not the run. */
+  private accepts(pending: PendingCall, reply: Delivered<Message>): boolean {
+    if (!pending.match) return true
+    try {
+      return pending.match(reply)
+    } catch (err) {
+      this.forget(pending)
+      this.sim.expire(pending.waiter, err instanceof Error ? err : new Error(String(err)))
+      return false
     }
   }
 

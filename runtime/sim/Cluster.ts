@@ -47,6 +47,8 @@ export class Cluster {
   private readonly dataRoot: string
   private readonly ownsDataRoot: boolean
   private stopped = false
+  /** Workers of crashed incarnations, still exiting. */
+  private readonly terminating = new Set<Promise<void>>()
 
   private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
     this.seed = options.seed
@@ -62,7 +64,7 @@ export class Cluster {
     this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, options.maxTime ?? Infinity, options.batching !== false)
     this.sim.onNodeFailure = (node) => {
       node.status = 'failed'
-      node.host?.terminate()
+      if (node.host) this.track(node.host.terminate())
     }
   }
 
@@ -95,7 +97,7 @@ export class Cluster {
   }
 
   sleep(ms: number): Promise<void> {
-    if (!(typeof ms === 'number' && ms >= 0)) throw new TypeError(`sleep(ms): ms must be a non-negative number of virtual ms (got ${ms})`)
+    if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new TypeError(`sleep(ms): ms must be a finite, non-negative number of virtual ms (got ${ms})`)
     const waiter = new Waiter<void>(`a sleep of ${ms} ms`)
     waiter.deadline = this.sim.at(this.now + ms, () => this.sim.settle(waiter, undefined))
     return this.sim.wait(waiter)
@@ -106,8 +108,15 @@ export class Cluster {
    * link latency late), failing after `timeout` virtual ms with "`what` did not happen".
    */
   until(condition: () => boolean, options: { timeout: number; what: string }): Promise<void> {
+    const timeout = options?.timeout
+    if (!(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) throw new TypeError(`until(condition, { timeout, what }): timeout must be a positive number of virtual ms (got ${timeout})`)
+    if (typeof options.what !== 'string') throw new TypeError('until(condition, { timeout, what }): what must say what is awaited, for the error if it never happens')
     const waiter = new Waiter<void>(options.what)
-    if (condition()) return Promise.resolve()
+    try {
+      if (condition()) return Promise.resolve()
+    } catch (err) {
+      return Promise.reject(err)
+    }
     waiter.check = condition
     waiter.deadline = this.sim.at(this.now + options.timeout, () =>
       this.sim.expire(waiter, new DistlabError('TIME_LIMIT', `${options.what} did not happen within ${options.timeout} ms (virtual)`)),
@@ -157,7 +166,8 @@ export class Cluster {
   async inspect(name: string): Promise<NodeSnapshot> {
     const node = this.nodeNamed(name)
     if (node.status !== 'up' || !node.ready) throw new DistlabError('BAD_INPUT', `node '${name}' is ${node.status}; there is no state to inspect`)
-    return (await node.ready).inspect()
+    const ready = node.ready
+    return this.sim.hold(ready.then((host) => host.inspect()))
   }
 
   // ---- faults -----------------------------------------------------------------------------
@@ -260,9 +270,17 @@ export class Cluster {
     this.stopped = true
     this.sim.stop()
     const hosts = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready ?? Promise.resolve(null)))
-    for (const h of hosts) if (h.status === 'fulfilled') h.value?.terminate()
+    // Data directories go only after every worker has exited: none may still be writing.
+    await Promise.all(hosts.map((h) => (h.status === 'fulfilled' ? h.value?.terminate() : undefined)))
+    await Promise.all(this.terminating)
     this.tracer.close()
-    if (this.ownsDataRoot) rmSync(this.dataRoot, { recursive: true, force: true })
+    if (this.ownsDataRoot) {
+      try {
+        rmSync(this.dataRoot, { recursive: true, force: true, maxRetries: 3 })
+      } catch {
+        // A leftover temporary directory is not worth failing a run over.
+      }
+    }
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -307,7 +325,7 @@ export class Cluster {
     }
     const ready: Promise<HostHandle> =
       this.options.host === 'inline'
-        ? InlineHost.create(init, node.moduleUrl)
+        ? InlineHost.create(init, node.moduleUrl, { shareModules: this.options.shareModules })
         : WorkerHost.spawn(init, node.moduleUrl, {
             stepTimeoutMs: this.options.stepTimeoutMs,
             onDeath: (message) => {
@@ -321,7 +339,7 @@ export class Cluster {
     ready.then(
       (host) => {
         if (node.ready === ready) node.host = host
-        else host.terminate()
+        else this.track(host.terminate())
       },
       () => {},
     )
@@ -331,11 +349,15 @@ export class Cluster {
   private takeDown(node: SimNode): void {
     node.status = 'down'
     node.timers.clear()
-    node.host?.terminate()
     node.host = null
     const pending = node.ready
     node.ready = null
-    pending?.then((host) => host.terminate(), () => {})
+    if (pending) this.track(pending.then((host) => host.terminate(), () => {}))
+  }
+
+  private track(exiting: Promise<void>): void {
+    this.terminating.add(exiting)
+    void exiting.finally(() => this.terminating.delete(exiting))
   }
 
   private addRule(rule: LinkRule, detail: string): void {

@@ -4,7 +4,8 @@ import type { NodeSnapshot, StepReply, StepRequest } from '../host/protocol.ts'
 export interface HostHandle {
   step(request: StepRequest): Promise<StepReply>
   inspect(): Promise<NodeSnapshot>
-  terminate(): void
+  /** Stops the host; resolves when it is gone (a worker's thread has exited). */
+  terminate(): Promise<void>
 }
 
 export interface HostOptions {

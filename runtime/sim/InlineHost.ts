@@ -1,18 +1,37 @@
 // A node host run in the main thread: the baseline the benchmark compares workers against, and a
-// second implementation that determinism tests hold the worker one to. Messages are cloned as
-// they would be between threads; Math.random and Date are swapped in for the length of a batch.
+// second implementation that determinism tests hold the worker one to. Like a worker, each node
+// incarnation gets its own instance of its module (imported under its own URL, with the node's
+// seeded globals in place) and messages are cloned as between threads. Unlike a worker, the
+// global setTimeout is not virtual and promise callbacks run after the batch with the real
+// Math.random and Date: node code that relies on either is unsupported in every mode.
 import { DistlabError } from '../errors.ts'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost } from '../host/NodeHost.ts'
 import type { HostInit, NodeSnapshot, StepReply, StepRequest } from '../host/protocol.ts'
 import type { HostHandle } from './HostHandle.ts'
 
+/** Inline modules load one at a time: a module's top-level code must see its own node's globals. */
+let loading: Promise<unknown> = Promise.resolve()
+
 export class InlineHost implements HostHandle {
   private constructor(private readonly host: NodeHost) {}
 
-  static async create(init: HostInit, moduleUrl: string): Promise<InlineHost> {
+  static create(init: HostInit, moduleUrl: string, options: { shareModules?: boolean } = {}): Promise<InlineHost> {
+    const created = loading.then(() => InlineHost.load(init, moduleUrl, options.shareModules === true))
+    loading = created.catch(() => {})
+    return created
+  }
+
+  private static async load(init: HostInit, moduleUrl: string, shared: boolean): Promise<InlineHost> {
     const host = new NodeHost(init)
-    const exported: unknown = (await import(moduleUrl)).default
+    const url = shared ? moduleUrl : `${moduleUrl}?node=${encodeURIComponent(init.name)}&incarnation=${init.incarnation}&seed=${init.seed}`
+    host.globals.install()
+    let exported: unknown
+    try {
+      exported = (await import(url)).default
+    } finally {
+      host.globals.restore()
+    }
     if (!isNodeDefinition(exported)) throw new DistlabError('NODE_LOAD', 'the default export is not a node; export `defineNode({ machine })` from distlab/node')
     host.load(exported)
     return new InlineHost(host)
@@ -23,6 +42,7 @@ export class InlineHost implements HostHandle {
     this.host.globals.install()
     try {
       const reply = this.host.step({ items, until: request.until })
+      this.host.settle(reply)
       for (const entry of reply.entries) {
         for (const effect of entry.effects) if (effect.kind === 'send') effect.msg = structuredClone(effect.msg)
       }
@@ -36,5 +56,5 @@ export class InlineHost implements HostHandle {
     return structuredClone(this.host.snapshot())
   }
 
-  terminate(): void {}
+  async terminate(): Promise<void> {}
 }

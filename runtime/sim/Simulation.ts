@@ -19,6 +19,13 @@ import { MinHeap } from './MinHeap.ts'
 import { byKey, type ClientReceiver, type MainItem, type NodeItem } from './queueItems.ts'
 import type { SimNode } from './SimNode.ts'
 import { Waiter } from './Waiter.ts'
+import { transferablesOf } from '../host/transferables.ts'
+import { binaryAsSize } from '../trace/TraceFile.ts'
+
+/** A message with its bulk data summarized, for trace records of data that is handed over. */
+function sizesOnly(msg: Message): Message {
+  return Object.fromEntries(Object.entries(msg).map(([key, value]) => [key, binaryAsSize(key, value)])) as unknown as Message
+}
 
 export interface Directory {
   byAddress(address: string): (Endpoint & Partial<ClientReceiver>) | undefined
@@ -39,6 +46,8 @@ interface Entry {
   node: SimNode | null
   records: NewRecord[] | null
   effects: HostEffect[] | null
+  /** The node failed here (hung, died): the step stops at this key. */
+  failure?: NodeFailure
 }
 
 export class Simulation {
@@ -52,6 +61,10 @@ export class Simulation {
   private pumping = false
   private yieldDue = false
   private stopped = false
+  /** Control calls in progress (inspect): virtual time stands still until they finish. */
+  private readonly holds = new Set<Promise<unknown>>()
+  /** Buffers already promised to a transfer. */
+  private readonly claimed = new WeakSet<ArrayBuffer>()
   /** Once set, the run is over: every wait rejects with it. */
   failure: Error | null = null
   /** Called when a node fails; the cluster takes the node down. */
@@ -92,9 +105,20 @@ export class Simulation {
     this.stats.sent++
     const to = this.directory.byAddress(toAddress)
     const toName = to?.name ?? toAddress
+    let transfer = options.transfer === true
+    if (transfer) {
+      // A buffer can be handed over once; a second message carrying it gets a copy, made now,
+      // while the buffer is still here.
+      const buffers = transferablesOf(msg)
+      if (buffers.some((b) => this.claimed.has(b))) {
+        msg = structuredClone(msg)
+        transfer = false
+      } else for (const b of buffers) this.claimed.add(b)
+    }
     if (this.tracer.on) {
-      if (options.call !== undefined) this.tracer.emit({ t: this.now, node: from.name, kind: 'call', id, call: options.call, to: toName, msg })
-      else this.tracer.emit({ t: this.now, node: from.name, kind: 'send', id, to: toName, msg })
+      const shown = transfer ? sizesOnly(msg) : msg
+      if (options.call !== undefined) this.tracer.emit({ t: this.now, node: from.name, kind: 'call', id, call: options.call, to: toName, msg: shown })
+      else this.tracer.emit({ t: this.now, node: from.name, kind: 'send', id, to: toName, msg: shown })
     }
     if (!to) {
       this.drop(id, from, toName, msg, 'no route')
@@ -108,7 +132,7 @@ export class Simulation {
     route.arrivals.forEach((t, copy) => {
       const body = copy === 0 ? msg : structuredClone(msg)
       if (to.isClient && to.receive) this.mainQueue.push({ t, seq: this.seq++, kind: 'deliver', to: to as ClientReceiver, from, id, msg: body })
-      else this.nodeQueue.push({ t, seq: this.seq++, kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: options.transfer === true })
+      else this.nodeQueue.push({ t, seq: this.seq++, kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: transfer && copy === 0 })
     })
     return id
   }
@@ -132,6 +156,16 @@ export class Simulation {
     if (waiter.deadline) waiter.deadline.dead = true
     waiter.resolve(value)
     this.yieldDue = true
+  }
+
+  /** Runs a control call (inspect) with virtual time standing still until it is done. */
+  hold<T>(work: Promise<T>): Promise<T> {
+    this.holds.add(work)
+    const release = (): void => {
+      this.holds.delete(work)
+    }
+    work.then(release, release)
+    return work
   }
 
   /** Rejects one waiter (its deadline passed) and lets the driver react. */
@@ -165,13 +199,20 @@ export class Simulation {
     this.pumping = true
     try {
       while (this.waiters.size > 0 && !this.stopped && !this.failure) {
+        while (this.holds.size > 0) await Promise.allSettled([...this.holds])
         if (!(await this.advance())) {
           const what = [...this.waiters].map((w) => w.what).join('; ')
           this.rejectAll(new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`))
           break
         }
         for (const waiter of this.waiters) {
-          if (waiter.check?.()) this.settle(waiter, undefined)
+          if (!waiter.check) continue
+          try {
+            if (waiter.check()) this.settle(waiter, undefined)
+          } catch (err) {
+            // A condition that throws fails its own wait, not the run.
+            this.expire(waiter, err instanceof Error ? err : new Error(String(err)))
+          }
         }
         if (this.yieldDue) {
           // Let the driver's continuation run at this virtual instant before anything else happens.
@@ -226,14 +267,14 @@ export class Simulation {
     const t0 = first.t
     const budget = this.eventBudget()
     const window = budget < Infinity || !this.batching ? 0 : this.network.lookahead()
-    const horizon = t0 + window
+    const horizon = Math.min(t0 + window, this.maxTime)
     const main = this.peekMain()
     const batches = new Map<SimNode, StepItem[]>()
     const entries: Entry[] = []
     let taken = 0
     let last = t0
     for (let item = this.peekNode(); item; item = this.peekNode()) {
-      if ((main && byKey(item, main) > 0) || (item.t !== t0 && item.t >= horizon) || taken >= budget) break
+      if ((main && byKey(item, main) > 0) || (item.t !== t0 && item.t >= horizon) || item.t > this.maxTime || taken >= budget) break
       this.nodeQueue.pop()
       this.now = item.t
       const admitted = this.admit(item, entries)
@@ -250,18 +291,27 @@ export class Simulation {
 
     const replies = await Promise.all([...batches].map(([node, items]) => this.dispatch(node, items, until)))
     let handled = 0
-    for (const [node, reply] of replies) {
+    for (const [node, reply, failure] of replies) {
+      if (failure) entries.push({ key: failure.at ?? [t0, -1], t: failure.at?.[0] ?? t0, node, records: null, effects: null, failure })
       if (!reply) continue
       handled += reply.handled
       for (const e of reply.entries) entries.push({ key: e.key, t: e.t, node, records: null, effects: e.effects })
     }
     entries.sort((a, b) => compareKeys(a.key, b.key))
+    // Applied in key order. A failure ends the run at its key, as if events had been handled one
+    // by one: nothing later in the step happens, on any node.
     for (const entry of entries) {
+      if (this.stopped) return
       this.now = entry.t
       last = Math.max(last, entry.t)
       if (entry.records) for (const record of entry.records) this.tracer.emit(record)
-      if (entry.effects && entry.node) this.apply(entry.node, entry.effects)
+      if (entry.failure && entry.node) {
+        this.nodeFailed(entry.node, entry.failure.message, entry.failure)
+        break
+      }
+      if (entry.effects && entry.node && !this.apply(entry.node, entry.effects)) break
     }
+    if (this.failure) return
     this.now = last
     this.stats.events += handled
     this.countEvents(handled)
@@ -296,13 +346,13 @@ export class Simulation {
           return null
         }
         this.stats.delivered++
-        note({ t: item.t, node: node.name, kind: 'deliver', id: item.id, from: item.from.name, msg: item.msg })
+        note({ t: item.t, node: node.name, kind: 'deliver', id: item.id, from: item.from.name, msg: item.transfer ? sizesOnly(item.msg) : item.msg })
         return { t: item.t, seq: item.seq, kind: 'deliver', id: item.id, from: item.from.address, msg: item.msg, transfer: item.transfer || undefined }
       }
     }
   }
 
-  private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null]> {
+  private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null, NodeFailure?]> {
     if (node.status !== 'up' || !node.ready) return [node, null]
     const incarnation = node.incarnation
     // A driver that crashes a node while its batch is in flight (possible only when the driver
@@ -315,14 +365,16 @@ export class Simulation {
     } catch (err) {
       if (crashed() || this.stopped) return [node, null]
       const message = err instanceof Error ? err.message : String(err)
-      this.nodeFailed(node, message, err instanceof NodeFailure ? err : new NodeFailure('NODE_FAILED', node.name, message))
-      return [node, null]
+      const first = items[0]
+      const failure = err instanceof NodeFailure ? err : new NodeFailure('NODE_FAILED', node.name, message, first ? [first.t, first.seq] : undefined)
+      return [node, null, failure]
     }
   }
 
-  private apply(node: SimNode, effects: HostEffect[]): void {
+  /** Performs a node's effects; false when the node failed (the step stops there). */
+  private apply(node: SimNode, effects: HostEffect[]): boolean {
     for (const effect of effects) {
-      if (node.status !== 'up') return
+      if (node.status !== 'up') return node.status !== 'failed'
       switch (effect.kind) {
         case 'send':
           this.send(node, effect.to, effect.msg, { transfer: effect.transfer })
@@ -354,7 +406,7 @@ export class Simulation {
         case 'error': {
           const message = `node '${node.name}' threw while handling ${effect.event}: ${effect.message}`
           this.nodeFailed(node, message, new NodeFailure('NODE_FAILED', node.name, message))
-          return
+          return false
         }
         case 'timer.set':
           this.tracer.emit({ t: this.now, node: node.name, kind: 'timer.set', timer: effect.timer, delay: effect.delay, at: effect.at })
@@ -370,6 +422,7 @@ export class Simulation {
           break
       }
     }
+    return true
   }
 
   private nodeFailed(node: SimNode, message: string, failure: Error): void {

@@ -12,7 +12,8 @@ const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
 export interface BootedWorker {
   worker: Worker
   control: MessagePort
-  progress: Int32Array
+  /** [what, t]: see PROGRESS_* in host/protocol.ts. */
+  progress: Float64Array
 }
 
 export class WarmWorkers {
@@ -43,7 +44,7 @@ export class WarmWorkers {
 
 function boot(entry: string): BootedWorker {
   const { port1, port2 } = new MessageChannel()
-  const progress = new Int32Array(new SharedArrayBuffer(4))
+  const progress = new Float64Array(new SharedArrayBuffer(16))
   progress[0] = PROGRESS_IDLE
   const worker = new Worker(new URL(entry), {
     workerData: { control: port2, progress: progress.buffer },

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
 import { transferablesOf } from '../host/transferables.ts'
-import { type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
+import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
 import { warmWorkers } from './WarmWorkers.ts'
 
@@ -22,15 +22,22 @@ export class WorkerHost implements HostHandle {
   private pending: PendingStep | null = null
   private dead: string | null = null
   private terminated = false
+  private exited: Promise<void>
+  /** Rejects when the worker dies or is terminated: control calls race it. */
+  private readonly gone: Promise<never>
+  private markGone!: (err: Error) => void
   private output = ''
 
   private constructor(
     private readonly name: string,
     private readonly worker: Worker,
     private readonly control: Comlink.Remote<HostControl>,
-    private readonly progress: Int32Array,
+    private readonly progress: Float64Array,
     private readonly options: HostOptions,
   ) {
+    this.gone = new Promise<never>((_, reject) => (this.markGone = reject))
+    this.gone.catch(() => {})
+    this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
     worker.on('message', (reply: StepReply) => this.onReply(reply))
     worker.on('error', (err) => this.die(`crashed: ${messageOf(err)}`))
     worker.on('exit', (code) => this.die(`exited with code ${code}`))
@@ -67,12 +74,15 @@ export class WorkerHost implements HostHandle {
   }
 
   async inspect(): Promise<NodeSnapshot> {
-    return this.control.inspect()
+    if (this.dead || this.terminated) throw new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' is not running`)
+    return Promise.race([this.control.inspect(), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not answer an inspect within ${this.options.stepTimeoutMs} ms`)])
   }
 
-  terminate(): void {
-    if (this.terminated) return
+  /** Stops the worker; resolves once its thread has exited (its files are closed). */
+  terminate(): Promise<void> {
+    if (this.terminated) return this.exited
     this.terminated = true
+    this.markGone(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped`))
     const pending = this.pending
     this.pending = null
     if (pending) {
@@ -83,6 +93,7 @@ export class WorkerHost implements HostHandle {
     }
     this.control[Comlink.releaseProxy]()
     void this.worker.terminate()
+    return this.exited
   }
 
   private onReply(reply: StepReply): void {
@@ -96,21 +107,25 @@ export class WorkerHost implements HostHandle {
   private hung(): void {
     const pending = this.pending
     if (!pending) return
-    const index = Atomics.load(this.progress, 0)
-    const item = pending.items[index]
-    const what = item ? describeItem(item) : 'its events'
+    const [index, t] = [this.progress[0] as number, this.progress[1] as number]
+    const item = index >= 0 ? pending.items[index] : undefined
+    const first = pending.items[0]
+    const what = item ? describeItem(item) : index === PROGRESS_TIMER ? `a timer at t=${t}` : 'its events'
+    const at = item ? [item.t, item.seq] : index === PROGRESS_TIMER ? [t, Infinity] : first ? [first.t, first.seq] : undefined
     this.pending = null
     clearTimeout(pending.timer)
     this.terminate()
     pending.reject(
-      new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} within ${this.options.stepTimeoutMs} ms of wall time (an endless loop?)`),
+      new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} within ${this.options.stepTimeoutMs} ms of wall time (an endless loop?)`, at),
     )
   }
 
   private die(reason: string): void {
     if (this.terminated || this.dead) return
     this.dead = reason + (this.output ? `; its last output:\n${this.output.trimEnd()}` : '')
-    const failure = new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`)
+    const first = this.pending?.items[0]
+    const failure = new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`, first ? [first.t, first.seq] : undefined)
+    this.markGone(failure)
     const pending = this.pending
     this.pending = null
     if (pending) {

@@ -50,6 +50,12 @@ export interface ClusterOptions {
   /** 'worker' (default): a thread per node. 'inline': all in this thread (baselines, tests). */
   host?: 'worker' | 'inline'
   /**
+   * Inline only: nodes of one module share one instance of it (and of the xstate bundled in it)
+   * instead of one per incarnation. Fastest single-thread baseline, for the benchmark; module-level
+   * state is then shared between nodes.
+   */
+  shareModules?: boolean
+  /**
    * Hand nodes every event of a lookahead window at once (default). false handles one virtual
    * instant at a time: slower, and by construction exactly the same run; for checking that claim.
    */
@@ -69,6 +75,7 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   if (!(typeof valid.stepTimeoutMs === 'number' && valid.stepTimeoutMs > 0)) bad('options.stepTimeoutMs must be a positive number of ms')
   if (valid.maxTime !== undefined && !(typeof valid.maxTime === 'number' && valid.maxTime >= 0)) bad('options.maxTime must be a non-negative number of virtual ms')
   if (valid.host !== 'worker' && valid.host !== 'inline') bad(`options.host must be 'worker' or 'inline' (got ${JSON.stringify(valid.host)})`)
+  if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
   const names = new Set<string>()
   const addresses = new Set<string>()

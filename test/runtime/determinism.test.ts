@@ -61,6 +61,18 @@ test('nodes in workers and nodes inline give the same trace', async () => {
   assert.ok(worker === inline, 'worker and inline hosts disagree')
 })
 
+test('every node incarnation gets a fresh module instance, in workers and inline', async () => {
+  for (const host of ['worker', 'inline'] as const) {
+    await withCluster({ nodes: [{ name: 'a', module: fixture('moduleCounter') }, { name: 'b', module: fixture('moduleCounter') }], host }, async (cluster) => {
+      await cluster.sleep(1)
+      cluster.restart('a')
+      await cluster.sleep(1)
+      const lines = [...cluster.node('a').console, ...cluster.node('b').console]
+      assert.equal(lines.map((l) => l.split(',')[0]), ['module instance 1', 'module instance 1', 'module instance 1'], `${host}: ${lines.join(' / ')}`)
+    })
+  }
+})
+
 test('gzip traces are byte-identical too', async () => {
   await traceOf('det-a.jsonl.gz')
   const a = readFileSync('traces/det-a.jsonl.gz')

@@ -36,6 +36,40 @@ test('a node stuck in an endless loop is declared hung and terminated', async ()
   assert.ok(performance.now() - wall < 5000)
 })
 
+test('a hang inside a timer is reported as that timer, at its time', async () => {
+  const err = await failureOf('ARM')
+  assert.ok(isDistlabError(err, 'NODE_HUNG'), err.message)
+  assert.match(err.message, /did not finish handling a timer at t=1\.5 within 800 ms/)
+})
+
+test('an unhandled rejection in node code fails the node with the batch that caused it, every time', async () => {
+  const times: number[] = []
+  for (let run = 0; run < 3; run++) {
+    await withCluster({ ...options, trace: { memory: true } }, async (cluster) => {
+      const err = await rejection(cluster.client('g').call('bad', { type: 'REJECT' }, { timeout: 100 }))
+      assert.match(err.message, /node 'bad' threw while handling a promise callback \(an unhandled rejection\): Error: boom in a promise/)
+      times.push(cluster.records.find((r) => r.kind === 'node.error')?.t ?? -1)
+    })
+  }
+  assert.equal(times, [1, 1, 1])
+})
+
+test('when a node fails, nothing after that event happens on any node, batched or not', async () => {
+  const run = async (batching: boolean) =>
+    withCluster({ nodes: [{ name: 'bad', module: bad }, { name: 'ok', module: fixture('pingpong') }], network: { latency: 10 }, trace: { memory: true }, batching }, async (cluster) => {
+      const g = cluster.client('g')
+      await cluster.sleep(1)
+      g.send('bad', { type: 'THROW' })
+      await cluster.sleep(0.5)
+      g.send('ok', { type: 'PING', n: 1 })
+      await rejection(cluster.sleep(50))
+      return cluster.records.map((r) => `${r.t} ${r.node} ${r.kind}`)
+    })
+  const batched = await run(true)
+  assert.equal(batched.at(-1), '11 bad node.error', batched.join('\n'))
+  assert.equal(batched, await run(false))
+})
+
 test('a node that exits its thread is reported with the exit code', async () => {
   const err = await failureOf('EXIT')
   assert.match(err.message, /node 'bad' exited with code 3/)
@@ -55,12 +89,12 @@ test('console.log in node code becomes a log record, not output of the grader', 
   })
 })
 
-test('effects emitted from a promise are flagged as outside any event', async () => {
-  await withCluster({ nodes: [{ name: 'p', module: fixture('asyncEffects') }], network: { latency: 1 } }, async (cluster) => {
-    await cluster.sleep(5)
-    cluster.client('g').send('p', { type: 'PING' })
-    const err = await rejection(cluster.sleep(10))
+test('effects emitted from a promise fail the node with the batch that caused them', async () => {
+  await withCluster({ nodes: [{ name: 'p', module: fixture('asyncEffects') }], network: { latency: 1 }, trace: { memory: true } }, async (cluster) => {
+    const err = await rejection(cluster.sleep(5))
     assert.match(err.message, /emitted effects outside of handling an event/)
+    const failed = cluster.records.find((r) => r.kind === 'node.error')
+    assert.is(failed?.t, 0, 'reported at the start event that set the promise off')
   })
 })
 
@@ -85,6 +119,43 @@ test('a missing module and a module that never finishes loading are refused', as
   assert.match(missing.message, /doesNotExist\.ts: file not found/)
   const loop = await loadFailure(broken('topLevelLoop'))
   assert.match(loop.message, /loading the module took too long/)
+})
+
+test('a client message that cannot be sent is the driver\'s error, not the node\'s', async () => {
+  await withCluster(options, async (cluster) => {
+    assert.throws(() => cluster.client('g').send('bad', { type: 'X', fn: () => 1 }), /g: message 'X' cannot be sent: it is not plain data/)
+    assert.is.not(cluster.node('bad').status, 'failed')
+  })
+})
+
+test('a condition or reply matcher that throws fails its own wait only', async () => {
+  await withCluster(options, async (cluster) => {
+    const err = await rejection(cluster.until(() => { throw new Error('oops in a condition') }, { timeout: 100, what: 'x' }))
+    assert.match(err.message, /oops in a condition/)
+    let calls = 0
+    const later = await rejection(cluster.until(() => { if (++calls > 1) throw new Error('oops later'); return false }, { timeout: 100, what: 'y' }))
+    assert.match(later.message, /oops later/)
+    const bad = await rejection(cluster.client('g').call('bad', { type: 'PING' }, { match: () => { throw new Error('oops in a matcher') } }))
+    assert.match(bad.message, /oops in a matcher/)
+    const pong = await cluster.client('g').call('bad', { type: 'PING' })
+    assert.is(pong.type, 'PONG', 'the run goes on')
+    assert.throws(() => cluster.until(() => true, {} as never), /timeout must be a positive number/)
+    assert.throws(() => cluster.sleep(Infinity), /finite, non-negative/)
+  })
+})
+
+test('inspect holds virtual time still, and fails rather than hangs when the node is gone', async () => {
+  await withCluster({ nodes: [{ name: 'a', module: fixture('pingpong'), config: { pingEvery: 1, target: 'b' } }, { name: 'b', module: fixture('pingpong') }], network: { latency: 1 } }, async (cluster) => {
+    await cluster.sleep(10)
+    void cluster.client('g').call('b', { type: 'NOTHING' }, { timeout: 1000 }).catch(() => null)
+    const at = cluster.now
+    const first = await cluster.inspect('b')
+    const second = await cluster.inspect('b')
+    assert.is(cluster.now, at, 'no virtual time passed during the inspects')
+    assert.equal(first, second)
+    cluster.crash('b')
+    await rejection(cluster.inspect('b'))
+  })
 })
 
 test('bad options are refused with the name of the option', async () => {
