@@ -1,0 +1,5 @@
+export { checkLinearizability } from './check.ts'
+export type { CheckOptions } from './check.ts'
+export { kvModel } from './kvModel.ts'
+export type { KvInput, KvOutput, KvOperation } from './kvModel.ts'
+export type { CheckResult, Model, Operation } from './types.ts'
