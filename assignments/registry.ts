@@ -44,10 +44,23 @@ const leaderKv: Assignment = {
   mutants: async () => (await import('./leader-kv/mutants/index.ts')).default,
 }
 
+const viewservice: Assignment = {
+  id: 'viewservice',
+  title: 'View coordinator of a primary/backup service: views, acknowledgements, failover',
+  source: 'seed 000 §3',
+  status: 'ready',
+  roles: { coordinator: 'the viewservice coordinator: PING, MASTER and GET_VIEW, a view changed only once acknowledged' },
+  dir: dir('viewservice'),
+  referenceDir: join(dir('viewservice'), 'solution'),
+  grader: async () => (await import('../graders/viewservice/index.ts')).default,
+  scenario: async () => (await import('./viewservice/scenario.ts')).default,
+  mutants: async () => (await import('./viewservice/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
-  { id: 'viewservice', title: 'View coordinator of a primary/backup service', source: 'seed 000 §3', status: 'planned' },
+  viewservice,
   { id: 'pbservice', title: 'Primary/backup key-value server with state transfer', source: 'seed 000 §4', status: 'planned' },
   leaderKv,
   { id: 'dynamo', title: 'Dynamo-style store: quorums, hinted handoff, vector clocks', source: 'seed 002', status: 'planned' },

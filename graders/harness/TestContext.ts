@@ -5,10 +5,19 @@ import { Cluster, Rng, type ClusterOptions, type NodeSpec } from '../../runtime/
 import { CheckFailed } from './CheckFailed.ts'
 import type { Solution } from './solution.ts'
 
-export interface TestNodeSpec extends Omit<NodeSpec, 'module'> {
-  /** Which module of the solution runs on this node (`server`, `client`). */
-  role: string
-}
+export type TestNodeSpec = Omit<NodeSpec, 'module'> &
+  (
+    | {
+        /** Which module of the solution runs on this node (`server`, `client`). */
+        role: string
+        module?: undefined
+      }
+    | {
+        /** A module of the grader's own choosing (another assignment's reference, say). */
+        module: string
+        role?: string
+      }
+  )
 
 export interface TestClusterOptions extends Omit<ClusterOptions, 'nodes' | 'seed' | 'trace' | 'maxTime'> {
   nodes: TestNodeSpec[]
@@ -64,7 +73,7 @@ export class GraderTestContext implements TestContext {
       ...rest,
       seed: n === 0 ? this.seed : this.seed + n,
       maxTime: this.options.timeLimit,
-      nodes: nodes.map(({ role, ...node }) => ({ ...node, role, module: this.solution.module(role) })),
+      nodes: nodes.map((node) => ({ ...node, module: node.module ?? this.solution.module(node.role) })),
       trace: { memory: records ? 'net' : false, file: file || undefined, title: this.options.title },
     })
     this.clusters.push(cluster)

@@ -1,0 +1,59 @@
+// A grader is tested both ways: the reference scores full marks on many seeds, and each
+// known-bad variant fails at least the tests its bug breaks (so never scores full marks).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { findAssignment } from '../../assignments/registry.ts'
+import { mutantDir } from '../../graders/harness/mutants.ts'
+import { runGrader } from '../../graders/harness/runGrader.ts'
+import { loadSolution } from '../../graders/harness/solution.ts'
+
+export interface BothWaysOptions {
+  /** Seeds the reference must pass on (default 1..20). */
+  seeds?: number[]
+  /** Seeds each mutant is run with (default [1, 2]). */
+  mutantSeeds?: number[]
+  minMutants: number
+  maxPoints: number
+}
+
+export function gradeBothWays(id: string, options: BothWaysOptions): void {
+  const test = suite(`${id} grader`)
+  const assignment = findAssignment(id)
+  const shape = { roles: assignment.roles, referenceDir: assignment.referenceDir }
+  const seeds = options.seeds ?? Array.from({ length: 20 }, (_, i) => i + 1)
+
+  test(`the reference solution scores ${options.maxPoints}/${options.maxPoints} on ${seeds.length} seeds`, async () => {
+    const grader = await assignment.grader()
+    const solution = await loadSolution(shape)
+    for (const seed of seeds) {
+      const report = await runGrader(grader, { assignment: id, solution, seed })
+      const failed = report.tests.filter((t) => !t.passed).map((t) => `${t.name}: ${t.reason}`)
+      assert.is(report.points, options.maxPoints, `seed ${seed}: ${failed.join('\n')}`)
+      assert.is(report.maxPoints, options.maxPoints)
+    }
+  })
+
+  test('every mutant loses the points its bug deserves', async () => {
+    const grader = await assignment.grader()
+    const mutants = await assignment.mutants()
+    assert.ok(mutants.length >= options.minMutants, `at least ${options.minMutants} known-bad variants`)
+    for (const mutant of mutants) {
+      const solution = await loadSolution(shape, mutantDir(assignment.dir, mutant))
+      for (const seed of options.mutantSeeds ?? [1, 2]) {
+        const report = await runGrader(grader, { assignment: id, solution, seed })
+        const failed = new Set(report.tests.filter((t) => !t.passed).map((t) => t.name))
+        for (const name of mutant.loses) assert.ok(failed.has(name), `${mutant.name} (${mutant.bug}) should fail ${name} on seed ${seed}; failed: ${[...failed].join(', ') || 'nothing'}`)
+        assert.ok(report.points < report.maxPoints)
+        for (const result of report.tests.filter((t) => !t.passed)) assert.ok(result.reason && result.reason.length > 10, `${mutant.name}/${result.name} gives a reason`)
+      }
+    }
+  })
+
+  test('the points add up and every test is named and titled', async () => {
+    const grader = await assignment.grader()
+    assert.is(grader.tests.reduce((sum, t) => sum + t.points, 0), options.maxPoints)
+    for (const t of grader.tests) assert.ok(t.title.length > 20, t.name)
+  })
+
+  test.run()
+}

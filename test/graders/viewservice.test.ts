@@ -1,0 +1,3 @@
+import { gradeBothWays } from './gradeBothWays.ts'
+
+gradeBothWays('viewservice', { maxPoints: 10, minMutants: 5 })
