@@ -57,11 +57,24 @@ const viewservice: Assignment = {
   mutants: async () => (await import('./viewservice/mutants/index.ts')).default,
 }
 
+const pbservice: Assignment = {
+  id: 'pbservice',
+  title: 'Primary/backup key-value server: forwarding, state transfer before acknowledging, failover',
+  source: 'seed 000 §4',
+  status: 'ready',
+  roles: { server: 'a pbservice server: pings the coordinator every tick; primary, backup or idle by the view' },
+  dir: dir('pbservice'),
+  referenceDir: join(dir('pbservice'), 'solution'),
+  grader: async () => (await import('../graders/pbservice/index.ts')).default,
+  scenario: async () => (await import('./pbservice/scenario.ts')).default,
+  mutants: async () => (await import('./pbservice/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
   viewservice,
-  { id: 'pbservice', title: 'Primary/backup key-value server with state transfer', source: 'seed 000 §4', status: 'planned' },
+  pbservice,
   leaderKv,
   { id: 'dynamo', title: 'Dynamo-style store: quorums, hinted handoff, vector clocks', source: 'seed 002', status: 'planned' },
   { id: 'http-store', title: 'HTTP storage cluster with token auth and chained reads', source: 'seed 003', status: 'planned' },

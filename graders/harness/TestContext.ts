@@ -5,7 +5,8 @@ import { Cluster, Rng, type ClusterOptions, type NodeSpec } from '../../runtime/
 import { CheckFailed } from './CheckFailed.ts'
 import type { Solution } from './solution.ts'
 
-export type TestNodeSpec = Omit<NodeSpec, 'module'> &
+/** A node running a module of the solution (by `role`), or a module of the driver's choosing. */
+export type SolutionNodeSpec = Omit<NodeSpec, 'module'> &
   (
     | {
         /** Which module of the solution runs on this node (`server`, `client`). */
@@ -13,11 +14,18 @@ export type TestNodeSpec = Omit<NodeSpec, 'module'> &
         module?: undefined
       }
     | {
-        /** A module of the grader's own choosing (another assignment's reference, say). */
+        /** A module of the driver's own choosing (another assignment's reference, say). */
         module: string
         role?: string
       }
   )
+
+export type TestNodeSpec = SolutionNodeSpec
+
+/** The runtime's node specs for `nodes`, taking role modules from `solution`. */
+export function solutionNodes(solution: Solution, nodes: SolutionNodeSpec[]): NodeSpec[] {
+  return nodes.map((node) => ({ ...node, module: node.module ?? solution.module(node.role) }))
+}
 
 export interface TestClusterOptions extends Omit<ClusterOptions, 'nodes' | 'seed' | 'trace' | 'maxTime'> {
   nodes: TestNodeSpec[]
@@ -73,7 +81,7 @@ export class GraderTestContext implements TestContext {
       ...rest,
       seed: n === 0 ? this.seed : this.seed + n,
       maxTime: this.options.timeLimit,
-      nodes: nodes.map((node) => ({ ...node, module: node.module ?? this.solution.module(node.role) })),
+      nodes: solutionNodes(this.solution, nodes),
       trace: { memory: records ? 'net' : false, file: file || undefined, title: this.options.title },
     })
     this.clusters.push(cluster)

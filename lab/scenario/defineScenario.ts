@@ -1,11 +1,9 @@
 // A scenario is a scripted story that shows an assignment's system working and failing
 // gracefully. It lives in assignments/<id>/scenario.ts and runs with `npm run lab <id>`.
-import type { Cluster, ClusterOptions, NodeSpec, Rng } from '../../runtime/index.ts'
+import type { Cluster, ClusterOptions, Rng } from '../../runtime/index.ts'
+import type { SolutionNodeSpec } from '../../graders/harness/TestContext.ts'
 
-export interface ScenarioNodeSpec extends Omit<NodeSpec, 'module'> {
-  /** Which module of the solution runs on this node. */
-  role: string
-}
+export type ScenarioNodeSpec = SolutionNodeSpec
 
 export interface ScenarioContext {
   readonly seed: number

@@ -2,6 +2,7 @@
 // end whatever happened, and returns the numbers for the closing summary.
 import { Cluster, Rng } from '../../runtime/index.ts'
 import type { Solution } from '../../graders/harness/solution.ts'
+import { solutionNodes } from '../../graders/harness/TestContext.ts'
 import type { Scenario, ScenarioContext } from './defineScenario.ts'
 import { Narrator } from './Narrator.ts'
 
@@ -38,7 +39,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       const cluster = await Cluster.start({
         ...rest,
         seed: options.seed + n,
-        nodes: nodes.map(({ role, ...node }) => ({ ...node, role, module: options.solution.module(role) })),
+        nodes: solutionNodes(options.solution, nodes),
         trace: {
           file: n === 0 ? options.traceFile : options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `-${n + 1}$1`),
           level: 'full',

@@ -160,8 +160,10 @@ export class NodeHost {
 
   private deliver(event: AnyEventObject): void {
     if (this.full) {
-      const snap = this.loaded.getSnapshot() as { can?: (e: AnyEventObject) => boolean; value: unknown }
-      if (typeof snap.can === 'function' && !snap.can(event)) {
+      // No enabled transition at all (a deliberate empty handler `{}` counts as handling it).
+      const snap = this.loaded.getSnapshot() as { machine?: { getTransitionData?(s: unknown, e: AnyEventObject): unknown[] } }
+      const transitions = snap.machine?.getTransitionData?.(snap, event)
+      if (transitions && transitions.length === 0) {
         this.push({ kind: 'log', level: 'ignored', text: `ignored ${event.type} in state ${this.lastState ?? '?'}` })
       }
     }

@@ -78,6 +78,10 @@ export function createCoordinatorMachine(r: Rules = rules) {
       'coordinator.answer': { actions: 'sendView' },
       GET_VIEW: { actions: 'answerView' },
       MASTER: { actions: 'answerMaster' },
+      // Answers are never answered (two machines must not bounce errors back and forth).
+      VIEW: {},
+      MASTER_IS: {},
+      ERROR: {},
       '*': { actions: 'refuseUnknown' },
     },
   })

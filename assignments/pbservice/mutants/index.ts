@@ -1,0 +1,13 @@
+// Known-bad servers, each one guard or action off from the reference, and the tests each must fail.
+import type { MutantSpec } from '../../../graders/harness/mutants.ts'
+
+const mutants: MutantSpec[] = [
+  { name: 'acks-without-copy', bug: 'the master acknowledges a view with a new backup before copying its data there', loses: ['first-backup'] },
+  { name: 'backup-serves-gets', bug: "the backup answers clients' GETs from its copy instead of refusing", loses: ['first-backup'] },
+  { name: 'primary-skips-backup', bug: 'the master answers puts by itself, never forwarding them to the backup', loses: ['master-fails', 'partitioned-master'] },
+  { name: 'gets-not-forwarded', bug: 'the master answers GETs without checking with its backup that it is still the master', loses: ['partitioned-master'] },
+  { name: 'backup-trusts-anyone', bug: 'forwarded puts are taken from any server, whatever view they come with', loses: ['partitioned-master'] },
+  { name: 'crashes-on-bad-input', bug: 'a malformed request crashes the server instead of getting an ERROR', loses: ['first-master'] },
+]
+
+export default mutants
