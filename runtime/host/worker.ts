@@ -4,6 +4,7 @@
 // is an EventTarget with start(), which is all comlink needs of an endpoint.)
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import { format } from 'node:util'
+import { promiseHooks } from 'node:v8'
 import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
@@ -22,6 +23,12 @@ let host: NodeHost | null = null
 // Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
 // the batch that caused it (see `settle` below), not whenever the rejection surfaces.
 process.on('unhandledRejection', (reason) => host?.noteError('a promise callback (an unhandled rejection)', reason))
+
+// Whether a batch created any promise: only then must its callbacks run before the reply.
+let promised = false
+promiseHooks.onInit(() => {
+  promised = true
+})
 
 const control: HostControl = {
   async init(init: HostInit, moduleUrl: string): Promise<void> {
@@ -54,11 +61,13 @@ Comlink.expose(control, data.control as unknown as Comlink.Endpoint)
 parentPort?.on('message', (request: StepRequest) => {
   const running = host
   if (!running) throw new Error('step before init')
+  promised = false
   const reply = running.step(request, (what, t) => {
     progress[1] = t
     progress[0] = what
   })
   progress[0] = PROGRESS_IDLE
+  if (!promised) return post(reply)
   // Promise callbacks the batch started run now, so whatever they do is reported with this batch.
   setImmediate(() => {
     running.settle(reply)
