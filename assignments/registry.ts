@@ -70,13 +70,26 @@ const pbservice: Assignment = {
   mutants: async () => (await import('./pbservice/mutants/index.ts')).default,
 }
 
+const dynamo: Assignment = {
+  id: 'dynamo',
+  title: 'Dynamo-style store: consistent hashing, quorums, sloppy quorum and hinted handoff, vector clocks, carts',
+  source: 'seed 002',
+  status: 'ready',
+  roles: { node: 'a dynamo node: any node takes any request; JOIN/LEAVE change the membership' },
+  dir: dir('dynamo'),
+  referenceDir: join(dir('dynamo'), 'solution'),
+  grader: async () => (await import('../graders/dynamo/index.ts')).default,
+  scenario: async () => (await import('./dynamo/scenario.ts')).default,
+  mutants: async () => (await import('./dynamo/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
   viewservice,
   pbservice,
   leaderKv,
-  { id: 'dynamo', title: 'Dynamo-style store: quorums, hinted handoff, vector clocks', source: 'seed 002', status: 'planned' },
+  dynamo,
   { id: 'http-store', title: 'HTTP storage cluster with token auth and chained reads', source: 'seed 003', status: 'planned' },
   { id: 'torrent', title: 'BitTorrent-like file sync with SHA-1 verified parts', source: 'seed 004', status: 'planned' },
 ]

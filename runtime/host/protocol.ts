@@ -79,6 +79,8 @@ export interface NodeSnapshot {
 export interface HostControl {
   init(init: HostInit, moduleUrl: string): Promise<void>
   inspect(): NodeSnapshot
+  /** Forgets the node, so the worker can serve another (see WarmWorkers). */
+  reset(): void
 }
 
 /**

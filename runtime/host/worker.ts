@@ -19,6 +19,8 @@ interface WorkerData {
 const data = workerData as WorkerData
 const progress = new Float64Array(data.progress)
 let host: NodeHost | null = null
+/** Nodes served: each imports its module under a new URL, as a fresh instance. */
+let served = 0
 
 // Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
 // the batch that caused it (see `settle` below), not whenever the rejection surfaces.
@@ -36,7 +38,7 @@ const control: HostControl = {
     installGlobals(created)
     let exported: unknown
     try {
-      exported = (await import(moduleUrl)).default
+      exported = (await import(`${moduleUrl}?node=${++served}`)).default
     } catch (err) {
       throw new Error(`importing the module failed: ${describeError(err)}`)
     }
@@ -53,6 +55,10 @@ const control: HostControl = {
   inspect() {
     if (!host) throw new Error('node is not initialized')
     return host.snapshot()
+  },
+  reset() {
+    host = null
+    progress[0] = PROGRESS_IDLE
   },
 }
 

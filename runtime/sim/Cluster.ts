@@ -124,12 +124,16 @@ export class Cluster {
     return this.sim.wait(waiter)
   }
 
-  /** Runs exactly `count` more node events (deliveries, timers), however long that takes. */
+  /**
+   * Runs `count` more node events (deliveries, timers, console input), however long that takes,
+   * or until nothing is left to happen: a quiet system has nothing more to do.
+   */
   runEvents(count: number): Promise<void> {
     if (!(Number.isInteger(count) && count >= 0)) throw new TypeError(`runEvents(count): count must be a non-negative integer (got ${count})`)
     if (count === 0) return Promise.resolve()
     const waiter = new Waiter<void>(`${count} more events`)
     waiter.events = count
+    waiter.settlesWhenIdle = true
     return this.sim.wait(waiter)
   }
 
@@ -204,7 +208,7 @@ export class Cluster {
   reconnect(name: string): void {
     this.nodeNamed(name)
     this.network.rules.reconnect(name)
-    this.fault('reconnect', name)
+    this.fault('reconnect', `reconnect ${name}`)
   }
 
   /** Loses every message from `from` to `to`; the other direction still works. */
@@ -214,7 +218,7 @@ export class Cluster {
 
   unblock(from: string, to: string): void {
     this.network.rules.unblock(this.endpoint(from).name, this.endpoint(to).name)
-    this.fault('unblock', `${from} → ${to}`)
+    this.fault('unblock', `unblock ${from} → ${to}`)
   }
 
   /** Removes every partition, isolation and block. */
@@ -269,9 +273,11 @@ export class Cluster {
     if (this.stopped) return
     this.stopped = true
     this.sim.stop()
-    const hosts = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready ?? Promise.resolve(null)))
-    // Data directories go only after every worker has exited: none may still be writing.
-    await Promise.all(hosts.map((h) => (h.status === 'fulfilled' ? h.value?.terminate() : undefined)))
+    const nodes = [...this.nodes.values()]
+    const hosts = await Promise.allSettled(nodes.map((n) => n.ready ?? Promise.resolve(null)))
+    // Healthy nodes' workers go back to the pool; data directories go only once every node has
+    // stopped: none may still be writing.
+    await Promise.all(hosts.map((h, i) => (h.status !== 'fulfilled' ? undefined : nodes[i]?.status === 'up' ? h.value?.retire() : h.value?.terminate())))
     await Promise.all(this.terminating)
     this.tracer.close()
     if (this.ownsDataRoot) {

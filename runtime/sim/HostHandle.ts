@@ -6,6 +6,8 @@ export interface HostHandle {
   inspect(): Promise<NodeSnapshot>
   /** Stops the host; resolves when it is gone (a worker's thread has exited). */
   terminate(): Promise<void>
+  /** Stops a healthy host at the end of a run; its thread may serve another node. */
+  retire(): Promise<void>
 }
 
 export interface HostOptions {

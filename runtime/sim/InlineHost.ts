@@ -57,4 +57,6 @@ export class InlineHost implements HostHandle {
   }
 
   async terminate(): Promise<void> {}
+
+  async retire(): Promise<void> {}
 }

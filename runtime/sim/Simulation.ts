@@ -201,9 +201,10 @@ export class Simulation {
       while (this.waiters.size > 0 && !this.stopped && !this.failure) {
         while (this.holds.size > 0) await Promise.allSettled([...this.holds])
         if (!(await this.advance())) {
+          for (const waiter of this.waiters) if (waiter.settlesWhenIdle) this.settle(waiter, undefined)
           const what = [...this.waiters].map((w) => w.what).join('; ')
-          this.rejectAll(new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`))
-          break
+          if (what) this.rejectAll(new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`))
+          continue
         }
         for (const waiter of this.waiters) {
           if (!waiter.check) continue

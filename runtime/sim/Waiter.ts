@@ -8,6 +8,8 @@ export class Waiter<T> {
   check?: () => boolean
   /** Events still to be handled before the waiter settles (`runEvents`). */
   events?: number
+  /** Settle (rather than fail with IDLE) when nothing is left to happen. */
+  settlesWhenIdle?: boolean
   /** Its wake-up item, cancelled when the waiter settles first. */
   deadline?: MainItem & { kind: 'wake' }
   private res!: (value: T) => void

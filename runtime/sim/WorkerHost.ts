@@ -7,7 +7,7 @@ import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
 import { transferablesOf } from '../host/transferables.ts'
 import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
-import { warmWorkers } from './WarmWorkers.ts'
+import { warmWorkers, type BootedWorker } from './WarmWorkers.ts'
 
 const OUTPUT_TAIL = 4000
 
@@ -22,43 +22,56 @@ export class WorkerHost implements HostHandle {
   private pending: PendingStep | null = null
   private dead: string | null = null
   private terminated = false
-  private exited: Promise<void>
+  private exited: Promise<void> = Promise.resolve()
   /** Rejects when the worker dies or is terminated: control calls race it. */
   private readonly gone: Promise<never>
   private markGone!: (err: Error) => void
   private output = ''
 
+  private readonly worker: Worker
+  private readonly progress: Float64Array
+  private readonly detach: () => void
+
   private constructor(
     private readonly name: string,
-    private readonly worker: Worker,
+    private readonly booted: BootedWorker,
     private readonly control: Comlink.Remote<HostControl>,
-    private readonly progress: Float64Array,
     private readonly options: HostOptions,
   ) {
+    const worker = (this.worker = booted.worker)
+    this.progress = booted.progress
     this.gone = new Promise<never>((_, reject) => (this.markGone = reject))
     this.gone.catch(() => {})
-    this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-    worker.on('message', (reply: StepReply) => this.onReply(reply))
-    worker.on('error', (err) => this.die(`crashed: ${messageOf(err)}`))
-    worker.on('exit', (code) => this.die(`exited with code ${code}`))
+    const onMessage = (reply: StepReply): void => this.onReply(reply)
+    const onError = (err: Error): void => this.die(`crashed: ${messageOf(err)}`)
+    const onExit = (code: number): void => this.die(`exited with code ${code}`)
+    const onOutput = (chunk: string): void => {
+      this.output = (this.output + chunk).slice(-OUTPUT_TAIL)
+    }
+    worker.on('message', onMessage)
+    worker.on('error', onError)
+    worker.on('exit', onExit)
     for (const stream of [worker.stdout, worker.stderr]) {
       stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => {
-        this.output = (this.output + chunk).slice(-OUTPUT_TAIL)
-      })
+      stream.on('data', onOutput)
+    }
+    // A worker that goes back to the pool must not keep calling into this host.
+    this.detach = () => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+      for (const stream of [worker.stdout, worker.stderr]) stream.off('data', onOutput)
     }
   }
 
   static async spawn(init: HostInit, moduleUrl: string, options: HostOptions): Promise<WorkerHost> {
-    const { worker, control: port, progress } = await warmWorkers.take()
-    const control = Comlink.wrap<HostControl>(port as unknown as Comlink.Endpoint)
-    const host = new WorkerHost(init.name, worker, control, progress, options)
-    const exited = new Promise<never>((_, reject) => worker.once('exit', (code) => reject(new Error(`the worker exited with code ${code} while loading`))))
+    const booted = await warmWorkers.take()
+    const host = new WorkerHost(init.name, booted, booted.remote, options)
     try {
-      await Promise.race([control.init(init, moduleUrl), exited, timeout(options.stepTimeoutMs * 2, 'loading the module took too long (an endless loop at its top level?)')])
+      await Promise.race([booted.remote.init(init, moduleUrl), host.gone, timeout(options.stepTimeoutMs * 2, 'loading the module took too long (an endless loop at its top level?)')])
     } catch (err) {
-      host.terminate()
-      throw new DistlabError('NODE_LOAD', messageOf(err))
+      void host.terminate()
+      throw new DistlabError('NODE_LOAD', messageOf(err).replace(/^node '.*?' /, 'the worker '))
     }
     return host
   }
@@ -78,6 +91,23 @@ export class WorkerHost implements HostHandle {
     return Promise.race([this.control.inspect(), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not answer an inspect within ${this.options.stepTimeoutMs} ms`)])
   }
 
+  /**
+   * Ends this node's use of a healthy worker and hands the worker back to the pool, reset. Anything
+   * doubtful (dead, hung, a batch in flight, no answer to the reset) terminates it instead.
+   */
+  async retire(): Promise<void> {
+    if (this.terminated || this.dead || this.pending) return this.terminate()
+    this.terminated = true
+    try {
+      await Promise.race([this.control.reset(), this.gone, timeout(this.options.stepTimeoutMs, 'reset took too long')])
+    } catch {
+      this.terminated = false
+      return this.terminate()
+    }
+    this.detach()
+    warmWorkers.release(this.booted)
+  }
+
   /** Stops the worker; resolves once its thread has exited (its files are closed). */
   terminate(): Promise<void> {
     if (this.terminated) return this.exited
@@ -91,8 +121,10 @@ export class WorkerHost implements HostHandle {
       clearTimeout(pending.timer)
       pending.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped while handling its events`))
     }
-    this.control[Comlink.releaseProxy]()
-    void this.worker.terminate()
+    this.exited = this.worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    )
     return this.exited
   }
 

@@ -9,6 +9,13 @@ import type { TraceSink } from './Tracer.ts'
 
 const FLUSH_AT = 1 << 16
 
+// A driver that dies (an unhandled error, process.exit) still leaves its traces complete: they
+// are the first thing anyone looks at afterwards. 'exit' handlers run synchronously, as writes do.
+const open = new Set<TraceFile>()
+process.on('exit', () => {
+  for (const file of open) file.close()
+})
+
 export class TraceFile implements TraceSink {
   private readonly fd: number
   private readonly gzip: Gzip | null
@@ -26,6 +33,7 @@ export class TraceFile implements TraceSink {
     // mtime 0: the same run gives the same bytes, compressed or not.
     this.gzip = path.endsWith('.gz') ? new Gzip({ level: 6, mtime: 0 }, (chunk) => writeSync(this.fd, chunk)) : null
     this.line(JSON.stringify(meta))
+    open.add(this)
   }
 
   write(record: TraceRecord): void {
@@ -36,6 +44,7 @@ export class TraceFile implements TraceSink {
     if (this.closed) return
     this.flush(true)
     this.closed = true
+    open.delete(this)
     closeSync(this.fd)
   }
 

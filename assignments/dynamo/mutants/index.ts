@@ -1,0 +1,13 @@
+// Known-bad nodes, each one policy decision off from the reference, and the tests each must fail.
+import type { MutantSpec } from '../../../graders/harness/mutants.ts'
+
+const mutants: MutantSpec[] = [
+  { name: 'no-read-repair', bug: 'a read does not bring the stale replicas it saw up to date', loses: ['stale-replica'] },
+  { name: 'no-hinted-handoff', bug: 'copies taken by stand-ins never reach the replica they stood in for', loses: ['sloppy-quorum'] },
+  { name: 'last-write-wins', bug: 'of concurrent versions only one survives: siblings are lost', loses: ['replicas-divergence', 'partitioned-clients'] },
+  { name: 'cart-merged-in-reply-only', bug: 'concurrent carts are merged in the reply to a read, but stored and replicated apart', loses: ['shopping-cart'] },
+  { name: 'no-sloppy-quorum', bug: 'no node stands in for unreachable replicas: the quorum fails instead', loses: ['sloppy-quorum', 'partitioned-client'] },
+  { name: 'lookup-names-departed', bug: 'the ring keeps nodes that left: LOOKUP still names them', loses: ['node-leave'] },
+]
+
+export default mutants

@@ -1,0 +1,224 @@
+// The dynamo grader: the course's ten test cases (seed 002), one point each, in virtual time.
+// "Cut off" isolates a node from every other node while the grader's own requests still reach
+// it; cut-offs accumulate until healed. "After N events" runs N more node events (deliveries and
+// timers), or fewer if the system falls quiet.
+import { defineGrader } from '../harness/defineGrader.ts'
+import { Dynamo, sorted, type Version } from './dynamoCluster.ts'
+import { Lineage, checkConverged, checkDurable } from './lineage.ts'
+
+const items = (value: string): string[] => sorted(value.split(',').filter((i) => i !== ''))
+
+/** Two clients and one replica on one side, one client and two replicas on the other. */
+async function partitionedClients(dynamo: Dynamo, key: { replicas: string[]; others: string[] }): Promise<{ c1: string; c2: string; c3: string; r0: string; r1: string; r2: string }> {
+  const [c1, c2, c3] = key.others as [string, string, string]
+  const [r0, r1, r2] = key.replicas as [string, string, string]
+  dynamo.cluster.partition([c1, c2, r0], [c3, r1, r2])
+  return { c1, c2, c3, r0, r1, r2 }
+}
+
+export default defineGrader({
+  assignment: 'dynamo',
+  tests: [
+    {
+      name: 'basic',
+      title: 'three replicas; a new key reads empty; writes are read back with their metadata from any node',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas, others } = await dynamo.key()
+        const [r0, r1] = replicas as [string, string]
+        t.equal(await dynamo.get(r0, key, 2), { values: [], metadata: [] }, 'GET of a new key returns no values')
+        const m1 = await dynamo.put(r0, key, 'v1', 2)
+        t.equal(await dynamo.get(r1, key, 2), { values: ['v1'], metadata: [m1] }, 'another replica reads v1 with the metadata PUT returned')
+        t.equal(await dynamo.get(others[0] as string, key, 2), { values: ['v1'], metadata: [m1] }, 'a non-replica reads v1 with the metadata PUT returned')
+        const m2 = await dynamo.put(others[1] as string, key, 'v2', 2, m1)
+        t.equal(await dynamo.get(replicas[2] as string, key, 2), { values: ['v2'], metadata: [m2] }, 'a write at a non-replica over v1 replaces it')
+      },
+    },
+    {
+      name: 'replicas-check',
+      title: 'a write with quorum 3 is held by each replica on its own',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas } = await dynamo.key()
+        const m = await dynamo.put(replicas[0] as string, key, 'value', 3)
+        for (const replica of replicas) t.equal(await dynamo.heldBy(replica, key), { values: ['value'], metadata: [m] }, `${replica}, cut off, holds the value`)
+      },
+    },
+    {
+      name: 'stale-replica',
+      title: 'a replica that missed a write reads the newer version, and is repaired by the read',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 3)
+        const { key, replicas } = await dynamo.key()
+        const [r0, r1, r2] = replicas as [string, string, string]
+        const m1 = await dynamo.put(r0, key, 'v1', 3)
+        dynamo.cluster.isolate(r2)
+        const m2 = await dynamo.put(r0, key, 'v2', 2, m1)
+        dynamo.cluster.isolate(r0)
+        dynamo.cluster.reconnect(r2)
+        t.equal(await dynamo.get(r2, key, 2), { values: ['v2'], metadata: [m2] }, 'the stale replica reads the newer version (r1 has it)')
+        void r1
+        await dynamo.cluster.runEvents(50)
+        dynamo.cluster.isolate(r2)
+        t.equal(await dynamo.get(r2, key, 1), { values: ['v2'], metadata: [m2] }, 'read repair updated the stale replica')
+      },
+    },
+    {
+      name: 'replicas-divergence',
+      title: 'concurrent writes at cut-off replicas all survive as siblings',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas } = await dynamo.key()
+        const lineage = new Lineage()
+        const m = await dynamo.put(replicas[0] as string, key, 'v', 3)
+        lineage.wrote('v')
+        for (const [i, replica] of replicas.entries()) {
+          dynamo.cluster.isolate(replica)
+          await dynamo.put(replica, key, `v${i}`, 1, m)
+          lineage.wrote(`v${i}`, ['v'])
+        }
+        dynamo.cluster.heal()
+        await dynamo.cluster.runEvents(100)
+        const read = await dynamo.get(replicas[0] as string, key, 3)
+        t.equal(sorted(read.values), ['v0', 'v1', 'v2'], 'a read with quorum 3 returns all three concurrent versions')
+        checkDurable(dynamo, lineage, read, 'after healing')
+        await checkConverged(dynamo, key, replicas)
+      },
+    },
+    {
+      name: 'sloppy-quorum',
+      title: 'with a replica cut off, a stand-in takes its copy, and hands it over when it is back',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas } = await dynamo.key()
+        const [r0, r1] = replicas as [string, string]
+        const m1 = await dynamo.put(r1, key, 'v1', 3)
+        dynamo.cluster.isolate(r0)
+        const m2 = await dynamo.put(r1, key, 'v2', 3, m1)
+        const before = dynamo.cluster.now
+        t.equal(await dynamo.get(r1, key, 3), { values: ['v2'], metadata: [m2] }, 'a read with quorum 3 finds v2 through the stand-in')
+        t.check(dynamo.cluster.now - before <= 1000, 'and quickly', `it took ${dynamo.cluster.now - before} ms`)
+        dynamo.cluster.reconnect(r0)
+        await dynamo.cluster.runEvents(30)
+        dynamo.cluster.isolate(r0)
+        t.equal(await dynamo.get(r0, key, 1), { values: ['v2'], metadata: [m2] }, 'hinted handoff brought v2 to the replica that was cut off')
+      },
+    },
+    {
+      name: 'partitioned-client',
+      title: 'a node cut off from all replicas still completes a write and reads it back',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas, others } = await dynamo.key()
+        dynamo.cluster.partition(others, replicas)
+        const m = await dynamo.put(others[0] as string, key, 'v', 2)
+        t.equal(await dynamo.get(others[1] as string, key, 2), { values: ['v'], metadata: [m] }, 'another node on the same side reads it with its metadata')
+      },
+    },
+    {
+      name: 'partitioned-clients',
+      title: 'writes on both sides of a partition become siblings that every node and replica agrees on',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const key = await dynamo.key()
+        const lineage = new Lineage()
+        const m = await dynamo.put(key.replicas[0] as string, key.key, 'v', 2)
+        lineage.wrote('v')
+        const { c1, c2, c3 } = await partitionedClients(dynamo, key)
+        t.equal((await dynamo.get(c1, key.key, 2)).values, ['v'], `${c1} reads v`)
+        const m1 = await dynamo.put(c1, key.key, 'v1', 2, m)
+        lineage.wrote('v1', ['v'])
+        t.equal((await dynamo.get(c2, key.key, 2)).values, ['v1'], `${c2} reads v1`)
+        await dynamo.put(c2, key.key, 'v12', 2, m1)
+        lineage.wrote('v12', ['v1'])
+        t.equal((await dynamo.get(c2, key.key, 2)).values, ['v12'], `${c2} reads exactly v12`)
+        await dynamo.put(c3, key.key, 'v3', 2, m)
+        lineage.wrote('v3', ['v'])
+        t.equal((await dynamo.get(c3, key.key, 2)).values, ['v3'], `${c3}, on the other side, reads v3`)
+        dynamo.cluster.heal()
+        await dynamo.cluster.runEvents(100)
+        const reads: Version[] = []
+        for (const client of [c1, c2, c3]) reads.push(await dynamo.get(client, key.key, 2))
+        for (const [i, read] of reads.entries()) t.equal(sorted(read.values), ['v12', 'v3'], `after healing, ${[c1, c2, c3][i]} reads both v12 and v3`)
+        t.check(reads.every((r) => JSON.stringify(sorted(r.metadata)) === JSON.stringify(sorted(reads[0]?.metadata ?? []))), 'every node returns the same metadata for them', reads.map((r) => JSON.stringify(r.metadata)).join(' / '))
+        checkDurable(dynamo, lineage, reads[0] as Version, 'after healing')
+        const held = await checkConverged(dynamo, key.key, key.replicas)
+        t.equal(sorted(held[0]?.values ?? []), ['v12', 'v3'], 'each replica, cut off, holds v12 and v3')
+      },
+    },
+    {
+      name: 'shopping-cart',
+      title: 'concurrent versions of a cart merge into one: the union of the items, in storage too',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const key = await dynamo.key('cart')
+        const all = ['beer', 'cheese', 'eggs', 'milk', 'snacks', 'wine']
+        const m = await dynamo.put(key.replicas[0] as string, key.key, 'cheese,wine', 2)
+        const { c1, c2, c3 } = await partitionedClients(dynamo, key)
+        const read1 = await dynamo.get(c1, key.key, 2)
+        const m1 = await dynamo.put(c1, key.key, `${read1.values[0]},milk`, 2, read1.metadata)
+        const read2 = await dynamo.get(c2, key.key, 2)
+        t.equal(items(read2.values[0] ?? ''), ['cheese', 'milk', 'wine'], `${c2} reads the cart with milk`)
+        await dynamo.put(c2, key.key, `${read2.values[0]},eggs`, 2, read2.metadata)
+        void m1
+        await dynamo.put(c3, key.key, 'snacks,beer', 2, m)
+        dynamo.cluster.heal()
+        await dynamo.cluster.runEvents(100)
+        for (const client of [c1, c2, c3]) {
+          const read = await dynamo.get(client, key.key, 2)
+          t.check(read.values.length === 1, `${client} reads one merged cart, not siblings`, JSON.stringify(read.values))
+          t.equal(items(read.values[0] ?? ''), all, `${client}'s cart holds every item added on either side`)
+        }
+        const held = await checkConverged(dynamo, key.key, key.replicas)
+        for (const [i, replica] of key.replicas.entries()) {
+          t.check(held[i]?.values.length === 1 && JSON.stringify(items(held[i]?.values[0] ?? '')) === JSON.stringify(all), `${replica}, cut off, holds exactly the one merged cart`, JSON.stringify(held[i]?.values))
+          t.equal(await dynamo.count(replica), 1, `${replica} stores the merged cart as one record (merged in storage, not only in the reply)`)
+        }
+      },
+    },
+    {
+      name: 'node-join',
+      title: 'a node that joins is known to every member, serves reads, and takes over keys',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6, { join: ['node02', 'node03', 'node04', 'node05', 'node06'] })
+        const keys = Array.from({ length: 30 }, (_, i) => `join-${i}-${t.rng.int(0, 1e9)}`)
+        for (const key of keys) t.check(!(await dynamo.lookup('node02', key)).includes('node01'), 'before it joins, node01 is never a replica', key)
+        const key = t.rng.pick(keys)
+        await dynamo.put('node03', key, 'kept', 3)
+        dynamo.g.send('node01', { type: 'JOIN', seed: '10.0.0.2:9000' })
+        await dynamo.converged(dynamo.names, 'after node01 joins, every member lists all six nodes')
+        t.equal((await dynamo.get('node01', key, 3)).values, ['kept'], 'node01 reads (q=3) a value written before it joined')
+        let owns = false
+        for (let i = 0; i < 100 && !owns; i++) owns = (await dynamo.lookup(t.rng.pick(dynamo.names), `probe-${i}-${t.rng.int(0, 1e9)}`)).includes('node01')
+        t.check(owns, 'node01 is a replica of some of 100 random keys')
+      },
+    },
+    {
+      name: 'node-leave',
+      title: 'a node that leaves is forgotten by every member and named for no key, and no data is lost',
+      points: 1,
+      async run(t) {
+        const dynamo = await Dynamo.start(t, 6)
+        const { key, replicas } = await dynamo.key()
+        await dynamo.put(replicas[0] as string, key, 'kept', 2)
+        const leaver = replicas[1] as string
+        dynamo.g.send(leaver, { type: 'LEAVE' })
+        const rest = dynamo.names.filter((n) => n !== leaver)
+        await dynamo.converged(rest, `after ${leaver} leaves, the other five list only themselves`)
+        for (const node of rest) t.check(!(await dynamo.lookup(node, key)).includes(leaver), `${node} no longer names ${leaver} as a replica of the key`)
+        for (let i = 0; i < 100; i++) t.check(!(await dynamo.lookup(t.rng.pick(rest), `probe-${i}-${t.rng.int(0, 1e9)}`)).includes(leaver), `no key has ${leaver} as a replica`)
+        await dynamo.cluster.runEvents(100)
+        t.equal((await dynamo.get(rest[0] as string, key, 2)).values, ['kept'], 'the value is still read with quorum 2')
+      },
+    },
+  ],
+})

@@ -1,0 +1,3 @@
+import { gradeBothWays } from './gradeBothWays.ts'
+
+gradeBothWays('dynamo', { maxPoints: 10, minMutants: 6 })
