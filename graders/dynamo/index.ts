@@ -33,6 +33,15 @@ export default defineGrader({
         t.equal(await dynamo.get(others[0] as string, key, 2), { values: ['v1'], metadata: [m1] }, 'a non-replica reads v1 with the metadata PUT returned')
         const m2 = await dynamo.put(others[1] as string, key, 'v2', 2, m1)
         t.equal(await dynamo.get(replicas[2] as string, key, 2), { values: ['v2'], metadata: [m2] }, 'a write at a non-replica over v1 replaces it')
+        // Sharding: with 3 copies on 6 nodes, each node holds about half of the keys. The band (20%
+        // to 80%) catches a node storing everything or nothing; a fair ring leaves it about once
+        // in 10^4 key sets.
+        for (let i = 0; i < 59; i++) await dynamo.put(dynamo.names[i % 6] as string, `shard-${i}-${t.rng.int(0, 1e9)}`, 'x', 3)
+        await dynamo.cluster.sleep(300)
+        for (const node of dynamo.names) {
+          const count = await dynamo.count(node)
+          t.check(count >= 12 && count <= 48, 'each of the 6 nodes holds about half of 60 keys (between 12 and 48)', `${node} holds ${count}`)
+        }
       },
     },
     {

@@ -3,7 +3,7 @@
 // REPLICAS are its replicas; the ones after stand in for them when they cannot be reached.
 import { REPLICAS } from 'distlab/protocol/dynamo'
 
-const TOKENS = 8
+const TOKENS = 32
 
 /** FNV-1a with a murmur3 finalizer: well spread, and the same on every node. */
 export function hash32(text: string): number {
