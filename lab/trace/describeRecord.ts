@@ -16,6 +16,12 @@ export function describeRecord(record: TraceRecord): string {
       return kleur.gray(`← ${record.from} `) + summarizeMessage(record.msg as Msg) + kleur.gray(` (reply ${record.call})`)
     case 'drop':
       return kleur.red(`✗ ${record.type} → ${record.to} lost: ${record.reason}`)
+    case 'unreachable':
+      return kleur.red(`✗ nobody at ${record.to} (${record.type})`)
+    case 'pool':
+      return kleur.magenta(`⚙ hash ${record.id}: ${record.parts} part${record.parts === 1 ? '' : 's'}, ${record.bytes} B`) + kleur.gray(` (done at ${record.at})`)
+    case 'pool.done':
+      return kleur.magenta(`⚙ hashed ${record.id}`)
     case 'timeout':
       return kleur.red(`⌛ call ${record.call} (${record.type} → ${record.to}) timed out`)
     case 'state':

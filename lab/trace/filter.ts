@@ -10,7 +10,8 @@ export interface TraceFilter {
 }
 
 const FAMILIES: Record<string, TraceKind[]> = {
-  messages: ['send', 'deliver', 'drop', 'call', 'reply', 'timeout'],
+  messages: ['send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout'],
+  pool: ['pool', 'pool.done'],
   timer: ['timer.set', 'timer.fire', 'timer.cancel'],
   node: ['node.start', 'node.crash', 'node.restart', 'node.error'],
 }

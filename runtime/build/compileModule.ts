@@ -29,19 +29,24 @@ function protocolPath(specifier: string): string | null {
 
 const memo = new Map<string, Promise<string>>()
 
-/** Compiles `entry` (TS or JS) to one ESM file and returns its file URL. */
-export function compileModule(entry: string): Promise<string> {
+/**
+ * Compiles `entry` (TS or JS) to one ESM file and returns its file URL. `external` packages stay
+ * imports (resolved from the project's node_modules): for code that must share a package instance
+ * with its host, as a pool task shares piscina's with the pool's worker.
+ */
+export function compileModule(entry: string, options: { external?: string[] } = {}): Promise<string> {
   const path = resolve(entry)
-  let pending = memo.get(path)
+  const key = options.external?.length ? `${path}|${options.external.join(',')}` : path
+  let pending = memo.get(key)
   if (!pending) {
-    pending = compile(path)
-    memo.set(path, pending)
-    pending.catch(() => memo.delete(path))
+    pending = compile(path, options.external ?? [])
+    memo.set(key, pending)
+    pending.catch(() => memo.delete(key))
   }
   return pending
 }
 
-async function compile(path: string): Promise<string> {
+async function compile(path: string, external: string[]): Promise<string> {
   if (!existsSync(path)) throw new DistlabError('NODE_LOAD', `${displayPath(path)}: file not found`)
   let code: string
   try {
@@ -64,6 +69,7 @@ async function compile(path: string): Promise<string> {
       mainFields: ['module', 'main'],
       conditions: ['module'],
       plugins: [resolvePlugin],
+      external,
     })
     code = result.outputFiles[0]?.text ?? ''
   } catch (err) {

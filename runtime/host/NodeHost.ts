@@ -2,12 +2,12 @@
 // collecting the effects it emits. The same class serves the worker thread and the inline mode.
 import type { AnyActor, AnyEventObject, InspectionEvent } from 'xstate'
 import type { NodeDefinition } from '../node/defineNode.ts'
-import { EFFECT_TYPES, type NodeEffect } from '../node/effects.ts'
+import { EFFECT_TYPES, HASH_ALGORITHMS, type HashEffect, type NodeEffect } from '../node/effects.ts'
 import type { NodeInput } from '../node/types.ts'
 import { Rng } from '../rng.ts'
 import { MinHeap } from '../sim/MinHeap.ts'
 import { compareKeys } from '../sim/keys.ts'
-import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnapshot, type Progress, type StepEntry, type StepItem, type StepReply, type StepRequest } from './protocol.ts'
+import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnapshot, type PoolJobRequest, type Progress, type StepEntry, type StepItem, type StepReply, type StepRequest } from './protocol.ts'
 import { stateName } from './stateName.ts'
 import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
 import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
@@ -146,6 +146,10 @@ export class NodeHost {
           this.describing = `console input ${JSON.stringify(item.line)}`
           this.deliver({ type: 'stdin', line: item.line })
           break
+        case 'event':
+          this.describing = `the runtime's ${item.event.type}`
+          this.deliver(item.event)
+          break
         case 'timer':
           this.describing = 'a timer'
           handled = this.fireTimer(item.timer)
@@ -251,9 +255,15 @@ export class NodeHost {
         if (typeof effect.to !== 'string' || typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') {
           throw new TypeError(`send(to, message): needs an address string and a message object with a string \`type\` (got to=${JSON.stringify(effect.to)})`)
         }
-        this.push(effect.transfer ? { kind: 'send', to: effect.to, msg: effect.message, transfer: true } : { kind: 'send', to: effect.to, msg: effect.message })
+        const sent: Extract<HostEffect, { kind: 'send' }> = { kind: 'send', to: effect.to, msg: effect.message }
+        if (effect.transfer) sent.transfer = true
+        if (effect.unreachable) sent.unreachable = true
+        this.push(sent)
         break
       }
+      case 'pool.hash':
+        this.push({ kind: 'pool', job: checkHash(effect) })
+        break
       case 'console.print':
         this.push({ kind: 'print', line: String(effect.line) })
         break
@@ -293,6 +303,18 @@ export class NodeHost {
     this.failed = true
     this.push({ kind: 'error', event: this.describing, message: describeError(err) })
   }
+}
+
+/** A hash request as the pool takes it, or a TypeError that says what is wrong with it. */
+function checkHash(effect: HashEffect): PoolJobRequest {
+  const { id, data, partSize } = effect
+  const algorithm = effect.algorithm ?? 'sha1'
+  if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError('hash(id, data): id must be a string or a number, to match the answer to the request')
+  if (!(data instanceof Uint8Array || data instanceof ArrayBuffer)) throw new TypeError(`hash(${JSON.stringify(id)}, data): data must be a Uint8Array or an ArrayBuffer`)
+  if (data instanceof Uint8Array && !(data.buffer instanceof ArrayBuffer)) throw new TypeError(`hash(${JSON.stringify(id)}, data): data must not live in a SharedArrayBuffer (it is handed over to the pool)`)
+  if (partSize !== undefined && !(Number.isInteger(partSize) && partSize > 0)) throw new TypeError(`hash(${JSON.stringify(id)}, data, { partSize }): partSize must be a positive integer (got ${partSize})`)
+  if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) throw new TypeError(`hash(): algorithm must be one of ${HASH_ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`)
+  return partSize === undefined ? { id, data, algorithm } : { id, data, partSize, algorithm }
 }
 
 /** The message and the first stack frames that point into node code, not the runtime. */

@@ -34,6 +34,8 @@ export type StepItem =
   | (ItemBase & { kind: 'deliver'; id: number; from: Address; msg: Message; transfer?: boolean })
   | (ItemBase & { kind: 'timer'; timer: number })
   | (ItemBase & { kind: 'stdin'; line: string })
+  // An event from the runtime itself (net.unreachable, pool.hashed): delivered as it is.
+  | (ItemBase & { kind: 'event'; event: Message; transfer?: boolean })
 
 export interface StepRequest {
   items: StepItem[]
@@ -43,7 +45,8 @@ export interface StepRequest {
 
 /** What a host did, in the order it did it, for one item or one local timer. */
 export type HostEffect =
-  | { kind: 'send'; to: Address; msg: Message; transfer?: boolean }
+  | { kind: 'send'; to: Address; msg: Message; transfer?: boolean; unreachable?: boolean }
+  | { kind: 'pool'; job: PoolJobRequest }
   | { kind: 'print'; line: string }
   | { kind: 'prompt'; text: string }
   | { kind: 'log'; level: string; text: string }
@@ -55,6 +58,14 @@ export type HostEffect =
   | { kind: 'timer.fire'; timer: number }
   | { kind: 'timer.cancel'; timer: number }
   | { kind: 'state'; from: string | null; to: string; event: string }
+
+/** Work for the shared pool: hash `data` whole, or in parts of `partSize` bytes. */
+export interface PoolJobRequest {
+  id: string | number
+  data: Uint8Array | ArrayBuffer
+  partSize?: number
+  algorithm: string
+}
 
 export interface StepEntry {
   key: Key

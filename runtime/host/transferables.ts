@@ -11,3 +11,8 @@ export function transferablesOf(message: object): ArrayBuffer[] {
   }
   return [...found]
 }
+
+/** The ArrayBuffer behind a buffer or a view (what a transfer list takes). */
+export function bufferOf(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
+  return data instanceof ArrayBuffer ? data : (data.buffer as ArrayBuffer)
+}

@@ -9,7 +9,7 @@ import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
-import { transferablesOf } from './transferables.ts'
+import { bufferOf, transferablesOf } from './transferables.ts'
 
 interface WorkerData {
   control: MessagePort
@@ -83,7 +83,12 @@ parentPort?.on('message', (request: StepRequest) => {
 
 function post(reply: StepReply): void {
   const transfer = new Set<ArrayBuffer>()
-  for (const entry of reply.entries) for (const effect of entry.effects) if (effect.kind === 'send' && effect.transfer) for (const buffer of transferablesOf(effect.msg)) transfer.add(buffer)
+  for (const entry of reply.entries) {
+    for (const effect of entry.effects) {
+      if (effect.kind === 'send' && effect.transfer) for (const buffer of transferablesOf(effect.msg)) transfer.add(buffer)
+      else if (effect.kind === 'pool') transfer.add(bufferOf(effect.job.data))
+    }
+  }
   try {
     parentPort?.postMessage(reply, [...transfer])
   } catch (err) {

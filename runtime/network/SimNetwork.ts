@@ -2,6 +2,7 @@
 // is sent, with draws from the run's seeded generator in the order messages are sent.
 import type { Rng } from '../rng.ts'
 import { floorMicros, roundMicros } from '../virtualTime.ts'
+import { Bandwidth } from './Bandwidth.ts'
 import { DEFAULT_LINK, resolveLink, type LinkConfig, type ResolvedLink } from './LinkConfig.ts'
 import { LinkRules, type RuleEndpoint } from './LinkRules.ts'
 
@@ -20,7 +21,10 @@ export interface Route {
  */
 export interface Network {
   readonly rules: LinkRules
-  route(from: RuleEndpoint, to: RuleEndpoint, now: number): Route
+  /** Per-node uplink and downlink capacity. */
+  readonly bandwidth: Bandwidth
+  /** `size` is asked only when a link on the way has limited bandwidth. */
+  route(from: RuleEndpoint, to: RuleEndpoint, now: number, size?: () => number): Route
   /** The shortest latency any link can draw: how far ahead events can be batched safely. */
   lookahead(): number
   configure(patch: LinkConfig): void
@@ -29,6 +33,7 @@ export interface Network {
 
 export class SimNetwork implements Network {
   readonly rules = new LinkRules()
+  readonly bandwidth = new Bandwidth()
   private defaults: ResolvedLink
   private readonly overrides = new Map<string, ResolvedLink>()
   private readonly lastArrival = new Map<string, number>()
@@ -63,7 +68,7 @@ export class SimNetwork implements Network {
     return floorMicros(this.minLatency)
   }
 
-  route(from: RuleEndpoint, to: RuleEndpoint, now: number): Route {
+  route(from: RuleEndpoint, to: RuleEndpoint, now: number, size?: () => number): Route {
     if (this.rules.blocks(from, to)) return { drop: 'partition', arrivals: [] }
     const key = linkKey(from.name, to.name)
     const link = this.overrides.get(key) ?? this.defaults
@@ -71,7 +76,8 @@ export class SimNetwork implements Network {
     const copies = this.rng.chance(link.duplicate) ? 2 : 1
     const arrivals: number[] = []
     for (let i = 0; i < copies; i++) {
-      let at = roundMicros(now + this.drawLatency(link))
+      const latency = this.drawLatency(link)
+      let at = size && this.bandwidth.limited(from.name, to.name) ? this.bandwidth.arrival(from.name, to.name, size(), now, latency) : roundMicros(now + latency)
       if (!link.reorder) {
         at = Math.max(at, this.lastArrival.get(key) ?? 0)
         this.lastArrival.set(key, at)

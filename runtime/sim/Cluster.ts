@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path'
 import { compileModule } from '../build/compileModule.ts'
 import { DistlabError, messageOf } from '../errors.ts'
 import type { HostInit, NodeSnapshot, TraceLevel } from '../host/protocol.ts'
+import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
+import { sharedHashPool } from '../pool/HashPool.ts'
+import { VirtualPool, validatePoolConfig } from '../pool/VirtualPool.ts'
 import type { LinkRule } from '../network/LinkRules.ts'
 import { SimNetwork } from '../network/SimNetwork.ts'
 import type { Message } from '../node/types.ts'
@@ -61,7 +64,19 @@ export class Cluster {
     if (this.traceFile) this.tracer.add(this.traceFile)
     this.ownsDataRoot = options.dataRoot === undefined
     this.dataRoot = options.dataRoot ?? mkdtempSync(join(tmpdir(), 'distlab-'))
-    this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, options.maxTime ?? Infinity, options.batching !== false)
+    const bandwidth = validateBandwidth(options.bandwidth, 'options.bandwidth')
+    if (bandwidth) this.network.bandwidth.setDefault(bandwidth)
+    for (const spec of options.nodes) {
+      const own = validateBandwidth(spec.bandwidth, `node ${spec.name}: bandwidth`)
+      if (own) this.network.bandwidth.setNode(spec.name, own)
+    }
+    this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, {
+      maxTime: options.maxTime ?? Infinity,
+      batching: options.batching !== false,
+      unreachableAfter: options.unreachableAfter ?? 1000,
+      poolClock: new VirtualPool(validatePoolConfig(options.pool, 'options.pool')),
+      hashes: sharedHashPool(),
+    })
     this.sim.onNodeFailure = (node) => {
       node.status = 'failed'
       if (node.host) this.track(node.host.terminate())
@@ -160,6 +175,18 @@ export class Cluster {
     return client
   }
 
+  /** The node's data directory: files put there before `start(name)` are what the node finds. */
+  dataDir(name: string): string {
+    return this.nodeNamed(name).dataDir
+  }
+
+  /** Starts a node that was declared with `start: false`, or that crashed (then it is a restart). */
+  start(name: string): void {
+    const node = this.nodeNamed(name)
+    if (node.incarnation > 0) return this.restart(name)
+    this.launch(node)
+  }
+
   /** Types a line at a node's console (delivered as `{ type: 'stdin', line }`). */
   input(name: string, line: string): void {
     const node = this.nodeNamed(name)
@@ -231,6 +258,20 @@ export class Cluster {
   configureNetwork(patch: LinkConfig): void {
     this.network.configure(patch)
     this.fault('network', `every link: ${describeLink(patch)}`)
+  }
+
+  /** Changes a node's uplink and downlink (bytes per virtual second); `null` restores the cluster's. */
+  configureBandwidth(name: string, bandwidth: BandwidthConfig | number | null): void {
+    const node = this.nodeNamed(name)
+    let capacity = null
+    try {
+      capacity = bandwidth === null ? null : (validateBandwidth(bandwidth, `configureBandwidth('${name}')`) ?? null)
+    } catch (err) {
+      throw new DistlabError('BAD_INPUT', messageOf(err))
+    }
+    this.network.bandwidth.setNode(node.name, capacity)
+    const words = capacity === null ? 'back to the default' : `up ${rate(capacity.up)}, down ${rate(capacity.down)}`
+    this.fault('bandwidth', `${name}: ${words}`)
   }
 
   /** Changes one link (both directions unless `oneWay`); `null` restores the defaults. */
@@ -403,3 +444,8 @@ export class Cluster {
 }
 
 export type { ClusterOptions, NodeSpec, TraceLevel, Message }
+
+function rate(bytesPerSecond: number): string {
+  if (bytesPerSecond === Infinity) return 'unlimited'
+  return bytesPerSecond >= 1e6 ? `${+(bytesPerSecond / 1e6).toFixed(2)} MB/s` : `${+(bytesPerSecond / 1e3).toFixed(2)} kB/s`
+}

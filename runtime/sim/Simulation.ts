@@ -8,7 +8,7 @@
 // their keys and are applied in key order, so seq numbers, random draws and the trace come out
 // exactly as if events had been handled one by one. test/runtime/determinism.test.ts holds this.
 import { DistlabError, NodeFailure } from '../errors.ts'
-import type { HostEffect, StepItem, StepReply } from '../host/protocol.ts'
+import type { HostEffect, PoolJobRequest, StepItem, StepReply } from '../host/protocol.ts'
 import type { Message } from '../node/types.ts'
 import type { DropReason, Network } from '../network/SimNetwork.ts'
 import type { Tracer } from '../trace/Tracer.ts'
@@ -21,6 +21,10 @@ import type { SimNode } from './SimNode.ts'
 import { Waiter } from './Waiter.ts'
 import { transferablesOf } from '../host/transferables.ts'
 import { binaryAsSize } from '../trace/TraceFile.ts'
+import { messageSize } from '../network/Bandwidth.ts'
+import type { HashPool } from '../pool/HashPool.ts'
+import type { VirtualPool } from '../pool/VirtualPool.ts'
+import { roundMicros } from '../virtualTime.ts'
 
 /** A message with its bulk data summarized, for trace records of data that is handed over. */
 function sizesOnly(msg: Message): Message {
@@ -29,6 +33,18 @@ function sizesOnly(msg: Message): Message {
 
 export interface Directory {
   byAddress(address: string): (Endpoint & Partial<ClientReceiver>) | undefined
+}
+
+export interface SimulationOptions {
+  /** Virtual ms after which the run ends with TIME_LIMIT. */
+  maxTime: number
+  batching: boolean
+  /** Virtual ms after which a sender that asked hears that nobody lives at an address. */
+  unreachableAfter: number
+  /** When pool jobs finish, in virtual time. */
+  poolClock: VirtualPool
+  /** Where pool jobs really run. */
+  hashes: HashPool
 }
 
 export interface SimulationStats {
@@ -48,6 +64,8 @@ interface Entry {
   effects: HostEffect[] | null
   /** The node failed here (hung, died): the step stops at this key. */
   failure?: NodeFailure
+  /** Main-thread work that must happen at this key (a notice scheduled from a drop). */
+  action?: () => void
 }
 
 export class Simulation {
@@ -65,6 +83,9 @@ export class Simulation {
   private readonly holds = new Set<Promise<unknown>>()
   /** Buffers already promised to a transfer. */
   private readonly claimed = new WeakSet<ArrayBuffer>()
+  /** Runtime events handed to a step before their content exists (pool answers): awaited at dispatch. */
+  private readonly awaiting = new WeakMap<StepItem, () => Promise<Message>>()
+  private poolJobs = 0
   /** Once set, the run is over: every wait rejects with it. */
   failure: Error | null = null
   /** Called when a node fails; the cluster takes the node down. */
@@ -74,9 +95,12 @@ export class Simulation {
     private readonly network: Network,
     private readonly tracer: Tracer,
     private readonly directory: Directory,
-    private readonly maxTime: number,
-    private readonly batching: boolean,
+    private readonly options: SimulationOptions,
   ) {}
+
+  private get maxTime(): number {
+    return this.options.maxTime
+  }
 
   // ---- scheduling -------------------------------------------------------------------------
 
@@ -100,7 +124,7 @@ export class Simulation {
   }
 
   /** Sends from any endpoint at the current time; returns the message id used in the trace. */
-  send(from: Endpoint, toAddress: string, msg: Message, options: { transfer?: boolean; call?: number } = {}): number {
+  send(from: Endpoint, toAddress: string, msg: Message, options: { transfer?: boolean; call?: number; unreachable?: boolean } = {}): number {
     const id = ++this.msgIds
     this.stats.sent++
     const to = this.directory.byAddress(toAddress)
@@ -120,11 +144,14 @@ export class Simulation {
       if (options.call !== undefined) this.tracer.emit({ t: this.now, node: from.name, kind: 'call', id, call: options.call, to: toName, msg: shown })
       else this.tracer.emit({ t: this.now, node: from.name, kind: 'send', id, to: toName, msg: shown })
     }
+    // The incarnation a notice goes back to, when the sender wants to hear that nobody is there.
+    const notify = options.unreachable && isNode(from) ? from.incarnation : undefined
     if (!to) {
       this.drop(id, from, toName, msg, 'no route')
+      if (notify !== undefined) this.notifyUnreachable(from as SimNode, notify, toAddress, id, msg, transfer)
       return id
     }
-    const route = this.network.route(from, to, this.now)
+    const route = this.network.route(from, to, this.now, () => messageSize(msg))
     if (route.drop) {
       this.drop(id, from, to.name, msg, route.drop)
       return id
@@ -132,7 +159,7 @@ export class Simulation {
     route.arrivals.forEach((t, copy) => {
       const body = copy === 0 ? msg : structuredClone(msg)
       if (to.isClient && to.receive) this.mainQueue.push({ t, seq: this.seq++, kind: 'deliver', to: to as ClientReceiver, from, id, msg: body })
-      else this.nodeQueue.push({ t, seq: this.seq++, kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: transfer && copy === 0 })
+      else this.nodeQueue.push({ t, seq: this.seq++, kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: transfer && copy === 0, notify })
     })
     return id
   }
@@ -267,7 +294,7 @@ export class Simulation {
     const first = this.peekNode() as NodeItem
     const t0 = first.t
     const budget = this.eventBudget()
-    const window = budget < Infinity || !this.batching ? 0 : this.network.lookahead()
+    const window = budget < Infinity || !this.options.batching ? 0 : this.network.lookahead()
     const horizon = Math.min(t0 + window, this.maxTime)
     const main = this.peekMain()
     const batches = new Map<SimNode, StepItem[]>()
@@ -306,6 +333,7 @@ export class Simulation {
       this.now = entry.t
       last = Math.max(last, entry.t)
       if (entry.records) for (const record of entry.records) this.tracer.emit(record)
+      entry.action?.()
       if (entry.failure && entry.node) {
         this.nodeFailed(entry.node, entry.failure.message, entry.failure)
         break
@@ -344,13 +372,53 @@ export class Simulation {
         if (reason) {
           this.stats.dropped++
           note({ t: item.t, node: item.from.name, kind: 'drop', id: item.id, from: item.from.name, to: node.name, reason, type: item.msg.type })
+          const notify = item.notify
+          if (reason === 'node down' && notify !== undefined) {
+            // Scheduled in key order with everything else of the step, as one-at-a-time would.
+            const action = (): void => this.notifyUnreachable(item.from as SimNode, notify, node.address, item.id, item.msg, item.transfer)
+            entries.push({ key: [item.t, item.seq], t: item.t, node: null, records: null, effects: null, action })
+          }
           return null
         }
         this.stats.delivered++
         note({ t: item.t, node: node.name, kind: 'deliver', id: item.id, from: item.from.name, msg: item.transfer ? sizesOnly(item.msg) : item.msg })
         return { t: item.t, seq: item.seq, kind: 'deliver', id: item.id, from: item.from.address, msg: item.msg, transfer: item.transfer || undefined }
       }
+      case 'event': {
+        if (item.inc !== node.incarnation || node.status !== 'up') return null
+        note(item.record)
+        const event = item.event
+        if (typeof event !== 'function') return { t: item.t, seq: item.seq, kind: 'event', event, transfer: item.transfer || undefined }
+        const later: StepItem = { t: item.t, seq: item.seq, kind: 'event', event: { type: 'pending' }, transfer: item.transfer || undefined }
+        this.awaiting.set(later, event)
+        return later
+      }
     }
+  }
+
+  /** Tells `sender` (if still that incarnation) that nobody lives at `to`, after the network's delay. */
+  private notifyUnreachable(sender: SimNode, incarnation: number, to: string, id: number, msg: Message, transfer: boolean): void {
+    // Never sooner than the lookahead, so it cannot land inside the window being handled.
+    const t = roundMicros(this.now + Math.max(this.options.unreachableAfter, this.network.lookahead()))
+    const record: NewRecord = { t, node: sender.name, kind: 'unreachable', id, to, type: msg.type }
+    this.nodeQueue.push({ t, seq: this.seq++, kind: 'event', node: sender, inc: incarnation, event: { type: 'net.unreachable', to, message: msg } as Message, transfer, record })
+  }
+
+  /** Hands a node's hash request to the pool; its answer comes back as a `pool.hashed` event. */
+  private submitPoolJob(node: SimNode, request: PoolJobRequest): void {
+    const job = ++this.poolJobs
+    const pending = this.options.hashes.submit(request)
+    const done = this.options.poolClock.finish(this.now, pending.bytes)
+    // An answer never lands inside the window being handled (see notifyUnreachable).
+    const t = Math.max(done, roundMicros(this.now + this.network.lookahead()))
+    const parts = request.partSize === undefined ? 1 : Math.ceil(pending.bytes / request.partSize)
+    this.tracer.emit({ t: this.now, node: node.name, kind: 'pool', job, id: request.id, bytes: pending.bytes, parts, at: t })
+    const answer = async (): Promise<Message> => {
+      const result = await pending.result()
+      return { type: 'pool.hashed', id: request.id, digests: result.digests, data: result.data } as Message
+    }
+    const record: NewRecord = { t, node: node.name, kind: 'pool.done', job, id: request.id }
+    this.nodeQueue.push({ t, seq: this.seq++, kind: 'event', node, inc: node.incarnation, event: answer, transfer: true, record })
   }
 
   private async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null, NodeFailure?]> {
@@ -361,6 +429,7 @@ export class Simulation {
     const crashed = (): boolean => node.incarnation !== incarnation || node.status !== 'up'
     try {
       const host = node.host ?? (await node.ready)
+      await this.resolvePending(items)
       const reply = await host.step({ items, until })
       return [node, crashed() ? null : reply]
     } catch (err) {
@@ -372,13 +441,28 @@ export class Simulation {
     }
   }
 
+  /** Fills in runtime events whose content was still being computed (pool answers). */
+  private async resolvePending(items: StepItem[]): Promise<void> {
+    const pending: Array<Promise<void>> = []
+    for (const item of items) {
+      const compute = this.awaiting.get(item)
+      if (!compute || item.kind !== 'event') continue
+      this.awaiting.delete(item)
+      pending.push(compute().then((event) => void (item.event = event)))
+    }
+    if (pending.length) await Promise.all(pending)
+  }
+
   /** Performs a node's effects; false when the node failed (the step stops there). */
   private apply(node: SimNode, effects: HostEffect[]): boolean {
     for (const effect of effects) {
       if (node.status !== 'up') return node.status !== 'failed'
       switch (effect.kind) {
         case 'send':
-          this.send(node, effect.to, effect.msg, { transfer: effect.transfer })
+          this.send(node, effect.to, effect.msg, { transfer: effect.transfer, unreachable: effect.unreachable })
+          break
+        case 'pool':
+          this.submitPoolJob(node, effect.job)
           break
         case 'print':
           node.console.push(effect.line)
@@ -471,4 +555,8 @@ export class Simulation {
     }
     return item
   }
+}
+
+function isNode(endpoint: Endpoint): endpoint is SimNode {
+  return !endpoint.isClient && 'incarnation' in endpoint
 }

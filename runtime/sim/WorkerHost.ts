@@ -81,7 +81,7 @@ export class WorkerHost implements HostHandle {
     return new Promise<StepReply>((resolve, reject) => {
       const timer = setTimeout(() => this.hung(), this.options.stepTimeoutMs)
       this.pending = { items: request.items, resolve, reject, timer }
-      const transfer = request.items.flatMap((item) => (item.kind === 'deliver' && item.transfer ? transferablesOf(item.msg) : []))
+      const transfer = request.items.flatMap((item) => (item.kind === 'deliver' && item.transfer ? transferablesOf(item.msg) : item.kind === 'event' && item.transfer ? transferablesOf(item.event) : []))
       this.worker.postMessage(request, transfer)
     })
   }
@@ -179,6 +179,8 @@ export function describeItem(item: StepItem): string {
       return `console input ${JSON.stringify(item.line)} at t=${item.t}`
     case 'start':
       return `its start at t=${item.t}`
+    case 'event':
+      return `the runtime's ${item.event.type} at t=${item.t}`
   }
 }
 

@@ -2,7 +2,9 @@
 // the door that name the option and the fix (piscina's constructor style).
 import { DistlabError } from '../errors.ts'
 import type { TraceLevel } from '../host/protocol.ts'
+import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import type { LinkConfig } from '../network/LinkConfig.ts'
+import { validatePoolConfig, type PoolConfig } from '../pool/VirtualPool.ts'
 import type { TraceRecord } from '../trace/records.ts'
 
 export interface NodeSpec {
@@ -18,8 +20,10 @@ export interface NodeSpec {
   config?: unknown
   /** Addresses the node is told about (default: every other node's). */
   peers?: string[]
-  /** Start at t=0 (default); false leaves it down until `restart(name)`. */
+  /** Start at t=0 (default); false leaves it down until `start(name)` (its data directory exists meanwhile). */
   start?: boolean
+  /** This node's uplink and downlink, overriding the cluster's `bandwidth`. */
+  bandwidth?: BandwidthConfig | number
 }
 
 export interface TraceOptions {
@@ -42,6 +46,18 @@ export interface ClusterOptions {
   seed?: number
   /** Default behaviour of every link. */
   network?: LinkConfig
+  /**
+   * Every node's uplink and downlink in bytes per virtual second (one number for both), on top of
+   * latency: messages queue, so transfer time grows with bytes sent. Default: unlimited.
+   */
+  bandwidth?: BandwidthConfig | number
+  /**
+   * Virtual ms after which a node that sent with `{ unreachable: true }` to an address where no
+   * live node is hears `net.unreachable` (default 1000: a connect to a silent LAN address).
+   */
+  unreachableAfter?: number
+  /** The virtual cost model of the shared pool that runs `hash` effects. */
+  pool?: PoolConfig
   trace?: TraceOptions
   /** Virtual ms after which every wait fails with TIME_LIMIT (default: none). */
   maxTime?: number
@@ -74,6 +90,9 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   if (!Number.isInteger(valid.seed) || valid.seed < 0) bad(`options.seed must be a non-negative integer (got ${JSON.stringify(valid.seed)})`)
   if (!(typeof valid.stepTimeoutMs === 'number' && valid.stepTimeoutMs > 0)) bad('options.stepTimeoutMs must be a positive number of ms')
   if (valid.maxTime !== undefined && !(typeof valid.maxTime === 'number' && valid.maxTime >= 0)) bad('options.maxTime must be a non-negative number of virtual ms')
+  if (valid.unreachableAfter !== undefined && !(typeof valid.unreachableAfter === 'number' && Number.isFinite(valid.unreachableAfter) && valid.unreachableAfter >= 0)) bad('options.unreachableAfter must be a non-negative number of virtual ms')
+  check(() => validateBandwidth(valid.bandwidth, 'options.bandwidth'))
+  check(() => validatePoolConfig(valid.pool, 'options.pool'))
   if (valid.host !== 'worker' && valid.host !== 'inline') bad(`options.host must be 'worker' or 'inline' (got ${JSON.stringify(valid.host)})`)
   if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
@@ -90,8 +109,18 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
     if (addresses.has(address)) bad(`${where}: address ${address} is used twice`)
     addresses.add(address)
     if (node.peers !== undefined && !(Array.isArray(node.peers) && node.peers.every((p) => typeof p === 'string'))) bad(`${where}.peers must be an array of addresses`)
+    check(() => validateBandwidth(node.bandwidth, `${where}.bandwidth`))
   })
   return valid
+}
+
+/** Runs a validator that throws TypeError, as a BAD_INPUT error. */
+function check(validate: () => unknown): void {
+  try {
+    validate()
+  } catch (err) {
+    bad(err instanceof Error ? err.message : String(err))
+  }
 }
 
 function bad(message: string): never {

@@ -1,4 +1,5 @@
 import type { Message } from '../node/types.ts'
+import type { NewRecord } from '../trace/records.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { SimNode } from './SimNode.ts'
 
@@ -7,7 +8,20 @@ export type NodeItem =
   | { t: number; seq: number; kind: 'start'; node: SimNode; inc: number }
   | { t: number; seq: number; kind: 'timer'; node: SimNode; inc: number; timer: number; dead: boolean }
   | { t: number; seq: number; kind: 'stdin'; node: SimNode; inc: number; line: string }
-  | { t: number; seq: number; kind: 'deliver'; node: SimNode; from: Endpoint; id: number; msg: Message; transfer: boolean }
+  | {
+      t: number
+      seq: number
+      kind: 'deliver'
+      node: SimNode
+      from: Endpoint
+      id: number
+      msg: Message
+      transfer: boolean
+      /** The sending node's incarnation, when it asked to hear that nobody is there. */
+      notify?: number
+    }
+  /** An event from the runtime (net.unreachable, pool.hashed); `pending` when it is still being computed. */
+  | { t: number; seq: number; kind: 'event'; node: SimNode; inc: number; event: Message | (() => Promise<Message>); transfer: boolean; record: NewRecord }
 
 /** Work for the main thread: deliveries to client handles and driver wake-ups. */
 export type MainItem =

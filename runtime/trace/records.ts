@@ -28,6 +28,7 @@ export type TraceRecord =
   | (Base & { kind: 'send'; id: number; to: string; msg: Message })
   | (Base & { kind: 'deliver'; id: number; from: string; msg: Message })
   | (Base & { kind: 'drop'; id: number; from: string; to: string; reason: string; type: string })
+  | (Base & { kind: 'unreachable'; id: number; to: string; type: string })
   | (Base & { kind: 'call'; id: number; call: number; to: string; msg: Message })
   | (Base & { kind: 'reply'; id: number; call: number; from: string; msg: Message })
   | (Base & { kind: 'timeout'; call: number; to: string; type: string })
@@ -35,6 +36,8 @@ export type TraceRecord =
   | (Base & { kind: 'timer.fire'; timer: number })
   | (Base & { kind: 'timer.cancel'; timer: number })
   | (Base & { kind: 'state'; from: string | null; to: string; event: string })
+  | (Base & { kind: 'pool'; job: number; id: string | number; bytes: number; parts: number; at: number })
+  | (Base & { kind: 'pool.done'; job: number; id: string | number })
   | (Base & { kind: 'console'; line: string })
   | (Base & { kind: 'prompt'; text: string })
   | (Base & { kind: 'stdin'; line: string })
@@ -50,8 +53,8 @@ export const FULL_ONLY_KINDS: ReadonlySet<TraceKind> = new Set(['state', 'timer.
 
 export const TRACE_KINDS: readonly TraceKind[] = [
   'node.start', 'node.crash', 'node.restart', 'node.error',
-  'send', 'deliver', 'drop', 'call', 'reply', 'timeout',
-  'timer.set', 'timer.fire', 'timer.cancel', 'state',
+  'send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout',
+  'timer.set', 'timer.fire', 'timer.cancel', 'state', 'pool', 'pool.done',
   'console', 'prompt', 'stdin', 'log', 'fault', 'check', 'note',
 ]
 

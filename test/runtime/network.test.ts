@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import { DEFAULT_LINK, resolveLink } from '../../runtime/network/LinkConfig.ts'
 import { LinkRules } from '../../runtime/network/LinkRules.ts'
 import { SimNetwork } from '../../runtime/network/SimNetwork.ts'
+import { Bandwidth, messageSize } from '../../runtime/network/Bandwidth.ts'
 import { Rng } from '../../runtime/rng.ts'
 
 const test = suite('network')
@@ -97,6 +98,25 @@ test('link settings are validated with the setting named', () => {
   assert.throws(() => resolveLink(DEFAULT_LINK, { duplicate: 1.5 }, 'link a→b'), /link a→b\.duplicate must be a probability/)
   assert.throws(() => resolveLink(DEFAULT_LINK, { reorder: 'yes' as never }, 'network'), /network\.reorder must be true or false/)
   assert.equal(resolveLink(DEFAULT_LINK, { latency: [2, 3] }, 'n'), { ...DEFAULT_LINK, latencyMin: 2, latencyMax: 3 })
+})
+
+test('bandwidth: a lone transfer takes latency + size/min(up, down); a busy downlink makes senders queue', () => {
+  const bw = new Bandwidth({ up: 1000, down: 500 })
+  assert.is(bw.arrival('a', 'b', 100, 0, 10), 210)
+  // c's message to b starts on c's idle uplink, but b's downlink is busy until 210.
+  assert.is(bw.arrival('c', 'b', 100, 0, 10), 410)
+  const open = new Bandwidth()
+  assert.not.ok(open.limited('a', 'b'))
+  open.setNode('b', { up: Infinity, down: 1000 })
+  assert.ok(open.limited('a', 'b'))
+  assert.not.ok(open.limited('b', 'a'))
+})
+
+test('message sizes count binary data at its length and ordinary fields roughly', () => {
+  const small = messageSize({ type: 'PING' })
+  assert.ok(small > 40 && small < 60)
+  assert.ok(messageSize({ type: 'DATA', bytes: new Uint8Array(16384) }) - 16384 < 60)
+  assert.ok(messageSize({ type: 'PEERS', peers: ['10.0.0.1', '10.0.0.2'] }) > small + 16)
 })
 
 test.run()
