@@ -83,6 +83,19 @@ const dynamo: Assignment = {
   mutants: async () => (await import('./dynamo/mutants/index.ts')).default,
 }
 
+const torrent: Assignment = {
+  id: 'torrent',
+  title: 'BitTorrent-like file sync: SHA-1 verified parts, peer exchange, subnet discovery, restarts',
+  source: 'seed 004',
+  status: 'ready',
+  roles: { node: 'a torrent node: syncs data.bin in its data directory by torrent.conf; prints "complete"' },
+  dir: dir('torrent'),
+  referenceDir: join(dir('torrent'), 'solution'),
+  grader: async () => (await import('../graders/torrent/index.ts')).default,
+  scenario: async () => (await import('./torrent/scenario.ts')).default,
+  mutants: async () => (await import('./torrent/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
@@ -91,7 +104,7 @@ export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   leaderKv,
   dynamo,
   { id: 'http-store', title: 'HTTP storage cluster with token auth and chained reads', source: 'seed 003', status: 'planned' },
-  { id: 'torrent', title: 'BitTorrent-like file sync with SHA-1 verified parts', source: 'seed 004', status: 'planned' },
+  torrent,
 ]
 
 export function isReady(info: AssignmentInfo): info is Assignment {

@@ -33,8 +33,15 @@ export interface TestClusterOptions extends Omit<ClusterOptions, 'nodes' | 'seed
   records?: boolean
 }
 
+/**
+ * How big a grader's runs are: 'full' is the course's own sizes (`npm run grade`); 'reduced' keeps
+ * every test's shape at a fraction of the cost, for `npm test`. Graders whose runs are cheap ignore it.
+ */
+export type Scale = 'full' | 'reduced'
+
 export interface TestContext {
   readonly seed: number
+  readonly scale: Scale
   readonly rng: Rng
   readonly solution: Solution
   cluster(options: TestClusterOptions): Promise<Cluster>
@@ -47,6 +54,7 @@ export interface TestContext {
 
 export interface TestContextOptions {
   seed: number
+  scale?: Scale
   solution: Solution
   timeLimit: number
   /** Write each cluster's trace here (a second cluster of the test gets `-2` in the name). */
@@ -66,6 +74,10 @@ export class GraderTestContext implements TestContext {
 
   get seed(): number {
     return this.options.seed
+  }
+
+  get scale(): Scale {
+    return this.options.scale ?? 'full'
   }
 
   get solution(): Solution {

@@ -10,8 +10,8 @@ export interface GraderTest {
   points: number
   /** Virtual ms the test's clusters may run (default 60 s). */
   timeLimit?: number
-  /** Wall ms the test may take before it fails (default 30 s). */
-  wallLimit?: number
+  /** Wall ms the test may take before it fails (default 30 s); per scale when runs differ in size. */
+  wallLimit?: number | { full: number; reduced: number }
   run(t: TestContext): Promise<void>
 }
 

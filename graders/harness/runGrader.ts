@@ -5,13 +5,15 @@ import { deriveSeed, isDistlabError, messageOf } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'
-import { GraderTestContext } from './TestContext.ts'
+import { GraderTestContext, type Scale } from './TestContext.ts'
 
 export interface GradeOptions {
   assignment: string
   solution: Solution
   /** Each test's seed is derived from this and the test's name. */
   seed: number
+  /** The size of the runs (default 'full'; see Scale). */
+  scale?: Scale
   /** Run only these tests (by name). */
   only?: string[]
   /** Write the trace of each test (`name` inserted when several tests run). */
@@ -78,9 +80,10 @@ export async function runGrader(grader: Grader, options: GradeOptions): Promise<
 
 async function runTest(test: GraderTest, options: GradeOptions): Promise<TestResult> {
   const seed = deriveSeed(options.seed, test.name)
-  const wallLimit = test.wallLimit ?? DEFAULT_WALL_LIMIT
+  const wallLimit = typeof test.wallLimit === 'object' ? test.wallLimit[options.scale ?? 'full'] : (test.wallLimit ?? DEFAULT_WALL_LIMIT)
   const context = new GraderTestContext({
     seed,
+    scale: options.scale,
     solution: options.solution,
     timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT,
     traceFile: options.traceFile,

@@ -5,12 +5,15 @@ import { loadSolution } from '../../graders/harness/solution.ts'
 import { kleur } from '../format.ts'
 import { formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
 import { toGradescope, toJson, toJunit, writeOutput } from '../grade/writeResults.ts'
+import { DistlabError } from '../../runtime/index.ts'
+import type { Scale } from '../../graders/harness/TestContext.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
 
-const USAGE = `usage: npm run grade <assignment> [-- --solution DIR|ZIP --seed N --test NAME --trace FILE --json FILE]
+const USAGE = `usage: npm run grade <assignment> [-- --solution DIR|ZIP --seed N --test NAME --scale full|reduced --trace FILE --json FILE]
   --solution DIR|ZIP  the solution to grade (default: the reference)
   --seed N            base seed (default 1); each test derives its own from it and its name
   --test NAME         run only this test (repeat for several)
+  --scale SCALE       full (default): the course's sizes; reduced: the same tests on small files (torrent)
   --trace FILE        write each test's trace (the test's name is added when several run)
   --json FILE         write the results as JSON; --junit FILE as JUnit XML; --gradescope FILE as Gradescope results.json
   exit code 0 only when every test passed`
@@ -22,6 +25,7 @@ await runCli(USAGE, async (argv) => {
       solution: { type: 'string' },
       seed: { type: 'string' },
       test: { type: 'string', multiple: true },
+      scale: { type: 'string' },
       trace: { type: 'string' },
       json: { type: 'string' },
       junit: { type: 'string' },
@@ -32,17 +36,19 @@ await runCli(USAGE, async (argv) => {
   if (positionals.length !== 1) throw new TypeError(`name one assignment to grade\n${USAGE}`)
   const assignment = findAssignment(positionals[0])
   const seed = parseSeed(values.seed)
+  const scale = parseScale(values.scale)
   const grader = await assignment.grader()
   const tests = selectTests(grader, values.test)
   const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)
-  const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed }
+  const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed, scale }
   const width = Math.max(...tests.map((t) => t.name.length))
   const live = process.stdout.isTTY === true
-  console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${solution.label} · seed ${seed} · ${tests.length} tests`))
+  console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${solution.label} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`}`))
   const report = await runGrader(grader, {
     assignment: assignment.id,
     solution,
     seed,
+    scale,
     only: values.test,
     traceFile: values.trace,
     onTestStart: (test, index, total) => {
@@ -62,3 +68,8 @@ await runCli(USAGE, async (argv) => {
   }
   return report.points === report.maxPoints ? 0 : 1
 })
+
+function parseScale(value: string | undefined): Scale {
+  if (value === undefined || value === 'full' || value === 'reduced') return value ?? 'full'
+  throw new DistlabError('BAD_INPUT', `--scale must be full or reduced (got '${value}')`)
+}

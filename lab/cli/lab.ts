@@ -25,7 +25,7 @@ await runCli(USAGE, async (argv) => {
   const [scenario, solution] = await Promise.all([assignment.scenario(), loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)])
   console.log(kleur.bold(scenario.title))
   console.log(kleur.gray(`${scenario.description}\nsolution ${solution.label} · seed ${seed}`))
-  const summary = await runScenario(scenario, { solution, seed, traceFile, verbose: values.verbose === true, title: `${assignment.id} scenario`, write: (line) => console.log(line) })
+  const summary = await runScenario(scenario, { solution, seed, traceFile, verbose: values.verbose === true, live: process.stdout.isTTY === true, title: `${assignment.id} scenario`, write: (line) => console.log(line) })
   console.log('')
   if (summary.error) console.log(kleur.red(`✗ the story stopped: ${summary.error.message}`))
   else console.log(kleur.green('✓ done'))

@@ -8,11 +8,14 @@ export interface ReplayInfo {
   /** `--solution X` as typed, or undefined for the reference. */
   solution?: string
   seed: number
+  /** `--scale` as typed, when not the default. */
+  scale?: string
 }
 
 export function replayCommand(result: TestResult, info: ReplayInfo): string {
   const solution = info.solution ? ` --solution ${info.solution}` : ''
-  return `npm run grade ${info.assignment} --${solution} --test ${result.name} --seed ${info.seed} --trace traces/${info.assignment}.${result.name}.jsonl`
+  const scale = info.scale && info.scale !== 'full' ? ` --scale ${info.scale}` : ''
+  return `npm run grade ${info.assignment} --${solution} --test ${result.name} --seed ${info.seed}${scale} --trace traces/${info.assignment}.${result.name}.jsonl`
 }
 
 export function formatResult(result: TestResult, info: ReplayInfo, nameWidth: number): string[] {

@@ -5,23 +5,49 @@ import { NodeColors, formatTime, kleur, summarizeMessage } from '../format.ts'
 export interface NarratorOptions {
   /** Also show every message sent, delivered and dropped. */
   verbose: boolean
+  /** A terminal: a live board (see `board`) is redrawn in place below the story. */
+  live?: boolean
   write(line: string): void
 }
 
 export class Narrator {
   readonly colors = new NodeColors()
   private width = 4
+  /** The live board's lines, drawn last; erased and redrawn around every story line. */
+  private boardLines: string[] = []
 
   constructor(private readonly options: NarratorOptions) {}
 
   /** Lines of the lab itself (chapters, narration) go through here too, to keep one column. */
   chapter(title: string): void {
-    this.options.write('')
-    this.options.write(kleur.bold().underline(title))
+    this.write('')
+    this.write(kleur.bold().underline(title))
   }
 
   say(text: string): void {
-    this.options.write(kleur.bold(`  ${text}`))
+    this.write(kleur.bold(`  ${text}`))
+  }
+
+  /**
+   * A block of status lines (progress bars) kept below the story and redrawn in place on a
+   * terminal. `keep` prints it into the story for good (and is the only way it shows without a
+   * terminal, so logs get the snapshots the scenario chose, not every frame).
+   */
+  board(lines: string[], options: { keep?: boolean } = {}): void {
+    if (!options.keep && !this.options.live) return
+    const erase = this.eraseCode()
+    this.boardLines = options.keep ? [] : lines
+    lines.forEach((line, i) => this.options.write(i === 0 ? erase + line : line))
+  }
+
+  private write(line: string): void {
+    this.options.write(this.eraseCode() + line)
+    for (const board of this.boardLines) this.options.write(board)
+  }
+
+  /** Moves the cursor up over the drawn board and clears to the end of the screen. */
+  private eraseCode(): string {
+    return this.options.live && this.boardLines.length ? `\u001b[${this.boardLines.length}A\u001b[0J` : ''
   }
 
   names(names: readonly string[]): void {
@@ -36,7 +62,7 @@ export class Narrator {
     const text = this.describe(record)
     if (text === null) return
     const name = record.node.padEnd(this.width)
-    this.options.write(`${kleur.gray(formatTime(record.t))}  ${this.colors.paint(record.node, name)} ${kleur.gray('│')} ${text}`)
+    this.write(`${kleur.gray(formatTime(record.t))}  ${this.colors.paint(record.node, name)} ${kleur.gray('│')} ${text}`)
   }
 
   private describe(record: TraceRecord): string | null {

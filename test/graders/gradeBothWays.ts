@@ -6,6 +6,7 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { mutantDir } from '../../graders/harness/mutants.ts'
 import { runGrader } from '../../graders/harness/runGrader.ts'
 import { loadSolution } from '../../graders/harness/solution.ts'
+import type { Scale } from '../../graders/harness/TestContext.ts'
 
 export interface BothWaysOptions {
   /** Seeds the reference must pass on (default 1..20). */
@@ -16,6 +17,13 @@ export interface BothWaysOptions {
   maxPoints: number
   /** Grader runs at a time (default 3): sparse simulations wait on thread hand-offs, so runs overlap well. */
   concurrency?: number
+  /** The size of the grader's runs (default 'full'). */
+  scale?: Scale
+  /**
+   * Run each mutant through only the tests it must lose (default: every test). For graders whose
+   * failing tests run to their time limit, this keeps the suite short; the reference still runs all.
+   */
+  mutantsRunOnlyLosses?: boolean
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, in order of completion. */
@@ -38,7 +46,7 @@ export function gradeBothWays(id: string, options: BothWaysOptions): void {
     const grader = await assignment.grader()
     const solution = await loadSolution(shape)
     await eachLimited(seeds, options.concurrency ?? 3, async (seed) => {
-      const report = await runGrader(grader, { assignment: id, solution, seed })
+      const report = await runGrader(grader, { assignment: id, solution, seed, scale: options.scale })
       const failed = report.tests.filter((t) => !t.passed).map((t) => `${t.name}: ${t.reason}`)
       assert.is(report.points, options.maxPoints, `seed ${seed}: ${failed.join('\n')}`)
       assert.is(report.maxPoints, options.maxPoints)
@@ -52,7 +60,8 @@ export function gradeBothWays(id: string, options: BothWaysOptions): void {
     const runs = mutants.flatMap((mutant) => (options.mutantSeeds ?? [1, 2]).map((seed) => ({ mutant, seed })))
     await eachLimited(runs, options.concurrency ?? 3, async ({ mutant, seed }) => {
       const solution = await loadSolution(shape, mutantDir(assignment.dir, mutant))
-      const report = await runGrader(grader, { assignment: id, solution, seed })
+      const only = options.mutantsRunOnlyLosses ? mutant.loses : undefined
+      const report = await runGrader(grader, { assignment: id, solution, seed, scale: options.scale, only })
       const failed = new Set(report.tests.filter((t) => !t.passed).map((t) => t.name))
       for (const name of mutant.loses) assert.ok(failed.has(name), `${mutant.name} (${mutant.bug}) should fail ${name} on seed ${seed}; failed: ${[...failed].join(', ') || 'nothing'}`)
       assert.ok(report.points < report.maxPoints)

@@ -1,0 +1,13 @@
+// Known-bad torrent nodes, each one policy decision off from the reference (solution/policy.ts),
+// and the groups each must fail.
+import type { MutantSpec } from '../../../graders/harness/mutants.ts'
+
+const mutants: MutantSpec[] = [
+  { name: 'no-hash-check', bug: 'nothing is hashed: whole parts already in data.bin count as valid, received parts are written unchecked', loses: ['simple-extra', 'many-source'] },
+  { name: 'no-truncation', bug: 'a data.bin longer than Size keeps its tail: files are extended, never cut', loses: ['simple-extra', 'many-source'] },
+  { name: 'no-peer-exchange', bug: 'a node knows only the peers its torrent.conf lists, and never asks a peer that dialed in', loses: ['simple-extra', 'restarts-discovery', 'self-discovery'] },
+  { name: 'no-subnet-probing', bug: 'a node told no peers waits to be found: it never probes its /24', loses: ['self-discovery'] },
+  { name: 'loses-progress-on-restart', bug: 'a restarted node starts over: it empties data.bin instead of checking what it already holds', loses: ['restarts', 'restarts-discovery', 'self-discovery'] },
+]
+
+export default mutants

@@ -1,0 +1,120 @@
+// Runs one planned swarm: prepares every node's directory, starts the nodes (or restarts them as
+// the plan says), waits until every node's data.bin is right or the run's time is up, kills every
+// node and compares each data.bin with the reference, byte for byte.
+import { COMPLETE_LINE, CONFIG_ERROR_PREFIX } from '../../assignments/torrent/messages.ts'
+import { isDistlabError, type Cluster, type Rng } from '../../runtime/index.ts'
+import type { TestContext } from '../harness/TestContext.ts'
+import { Content, partDigests } from './content.ts'
+import { mismatch, writeConf, writeData, type RunContent } from './files.ts'
+import type { RestartPlan, RunPlan } from './plans.ts'
+
+/** The network the seed's containers shared: a LAN of ~1–2 ms with 50 MB/s per node each way. */
+export const SWARM_NETWORK = { latency: [1, 2] as [number, number] }
+export const SWARM_BANDWIDTH = 50_000_000
+
+export interface SwarmOutcome {
+  /** Virtual ms until every node was verified complete, or the limit. */
+  took: number
+  complete: number
+}
+
+export async function runSwarm(t: TestContext, run: RunPlan, which: string): Promise<SwarmOutcome> {
+  const cluster = await t.cluster({
+    nodes: run.nodes.map((n) => ({ name: n.name, address: n.address, role: 'node', start: false, peers: [] })),
+    network: SWARM_NETWORK,
+    bandwidth: SWARM_BANDWIDTH,
+  })
+  const reference = new Content(t.seed, which, 'reference')
+  const content: RunContent = { reference, garbage: (node) => new Content(t.seed, which, 'garbage', node), parts: partDigests(reference, run.size, run.partSize) }
+  for (const node of run.nodes) {
+    const dir = cluster.dataDir(node.name)
+    writeConf(dir, node, run, content.parts)
+    writeData(dir, node, run, content)
+  }
+  const watch = new CompletionWatch(cluster, run, reference)
+  const done = (): boolean => watch.allVerified()
+  const finished = run.restarts ? await restartDriver(cluster, run.restarts, t.rng.fork(which, 'restarts'), done, run.limit) : await startAll(cluster, done, run.limit)
+  const took = cluster.now
+  for (const node of run.nodes) cluster.crash(node.name)
+  const wrong = run.nodes.flatMap((node) => {
+    const why = mismatch(cluster.dataDir(node.name), run, reference)
+    return why ? [`${node.name} (${node.address}): ${why}`] : []
+  })
+  const complaints = run.nodes.flatMap((node) => cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`))
+  const ending = finished ? `all nodes complete after ${seconds(took)}` : `after the ${seconds(run.limit)} limit, ${watch.verifiedCount} of ${run.nodes.length} nodes had printed "complete" with a right file`
+  t.check(wrong.length === 0, `${run.label}: every data.bin matches the reference, byte for byte`, [`${ending}; ${wrong.length} of ${run.nodes.length} files wrong:`, ...wrong.slice(0, 5), ...(wrong.length > 5 ? [`… and ${wrong.length - 5} more`] : []), ...complaints.slice(0, 3)].join('\n'))
+  return { took, complete: watch.verifiedCount }
+}
+
+/** Nodes all start at t=0 and run until the end. */
+async function startAll(cluster: Cluster, done: () => boolean, limit: number): Promise<boolean> {
+  for (const name of cluster.nodeNames) cluster.start(name)
+  return waitFor(cluster, done, limit)
+}
+
+/** Restarts nodes as `plan` says until `done()` or `limit`; true when done. */
+async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done: () => boolean, limit: number): Promise<boolean> {
+  const names = cluster.nodeNames
+  const period = plan.kind === 'random' ? plan.single : plan.period
+  if (plan.kind === 'epochs') for (const name of rng.shuffle(names).slice(0, Math.ceil(names.length / 2))) cluster.start(name)
+  for (let next = period; ; next += period) {
+    if (await waitFor(cluster, done, Math.min(next, limit) - cluster.now)) return true
+    if (cluster.now >= limit) return false
+    if (plan.kind === 'epochs') {
+      for (const name of names) cluster.crash(name)
+      for (const name of rng.shuffle(names).slice(0, Math.ceil(names.length / 2))) cluster.start(name)
+    } else if (next % plan.all === 0) {
+      for (const name of names) cluster.start(name)
+    } else {
+      cluster.start(rng.pick(names))
+    }
+  }
+}
+
+/** Runs the cluster until `condition()` or for `ms` more virtual ms; true if the condition held. */
+async function waitFor(cluster: Cluster, condition: () => boolean, ms: number): Promise<boolean> {
+  if (ms <= 0) return condition()
+  try {
+    await cluster.until(condition, { timeout: ms, what: 'every node complete' })
+    return true
+  } catch (err) {
+    if (isDistlabError(err, 'TIME_LIMIT') && !cluster.failure) return false
+    throw err
+  }
+}
+
+/**
+ * Which nodes are done: a node that prints "complete" gets its data.bin checked at once, and
+ * counts only if the file is right. (The final verdict checks every file again after the kill.)
+ */
+class CompletionWatch {
+  private readonly read = new Map<string, number>()
+  private readonly verified = new Set<string>()
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly run: RunPlan,
+    private readonly reference: Content,
+  ) {}
+
+  get verifiedCount(): number {
+    return this.verified.size
+  }
+
+  allVerified(): boolean {
+    for (const node of this.run.nodes) {
+      const lines = this.cluster.node(node.name).console
+      const from = this.read.get(node.name) ?? 0
+      if (lines.length === from) continue
+      this.read.set(node.name, lines.length)
+      if (!lines.slice(from).includes(COMPLETE_LINE)) continue
+      if (mismatch(this.cluster.dataDir(node.name), this.run, this.reference) === null) this.verified.add(node.name)
+      else this.verified.delete(node.name)
+    }
+    return this.verified.size === this.run.nodes.length
+  }
+}
+
+function seconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(2)} s`
+}
