@@ -3,6 +3,8 @@
 import { join } from 'node:path'
 import { REPO_ROOT } from '../runtime/build/compileModule.ts'
 import { Cluster, type ClusterOptions } from '../runtime/index.ts'
+import { kleur } from '../lab/format.ts'
+import { percent, saveResult } from './report.ts'
 
 export interface Workload {
   name: string
@@ -57,4 +59,26 @@ export async function measure(workload: Workload, nodes: number, host: 'worker' 
   } finally {
     await cluster.stop()
   }
+}
+
+const SIZES = [3, 8, 60]
+
+/** Every workload at 3, 8 and 60 nodes; the target: with 8 nodes, workers at ≥ 50% of inline. */
+export async function runSimSuite(): Promise<void> {
+  const rows: Array<{ workload: string; nodes: number; inline: Measurement; worker: Measurement; ratio: number }> = []
+  console.log(kleur.bold('simulation throughput: node events per wall second, worker threads vs inline (same run)'))
+  console.log(`${'workload'.padEnd(10)} ${'nodes'.padStart(5)} ${'events/step'.padStart(12)} ${'inline ev/s'.padStart(12)} ${'worker ev/s'.padStart(12)} ${'worker/inline'.padStart(14)}`)
+  for (const workload of WORKLOADS) {
+    for (const nodes of SIZES) {
+      const inline = await measure(workload, nodes, 'inline')
+      const worker = await measure(workload, nodes, 'worker')
+      const ratio = worker.eventsPerSecond / inline.eventsPerSecond
+      rows.push({ workload: workload.name, nodes, inline, worker, ratio })
+      const shown = percent(ratio, nodes === 8 ? 0.5 : undefined, 14)
+      console.log(`${workload.name.padEnd(10)} ${String(nodes).padStart(5)} ${String(worker.eventsPerStep).padStart(12)} ${String(inline.eventsPerSecond).padStart(12)} ${String(worker.eventsPerSecond).padStart(12)} ${shown}`)
+    }
+  }
+  const met = rows.filter((r) => r.nodes === 8).every((r) => r.ratio >= 0.5)
+  console.log(met ? kleur.green('target met: with 8 nodes, workers run at ≥ 50% of the inline rate') : kleur.red('target missed: with 8 nodes, workers run below 50% of the inline rate'))
+  saveResult('sim-throughput', { target: { nodes: 8, minRatio: 0.5, met }, rows })
 }

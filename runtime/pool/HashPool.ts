@@ -109,7 +109,7 @@ export class HashPool {
   private pool(): Promise<Piscina<HashTaskJob[], HashTaskResult>> {
     this.piscina ??= compileModule(TASK_ENTRY, { external: ['piscina'] }).then(
       // execArgv: [] keeps the parent's loaders (tsx) out of the pool's threads: the task is plain JS.
-      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [] }),
+      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [], concurrentTasksPerWorker: IN_FLIGHT_PER_THREAD }),
     )
     return this.piscina
   }

@@ -9,6 +9,7 @@
 //   of one peer, several in flight per peer and in total, sent back in BLOCK_SIZE pieces; a part
 //   with no progress for PIECE_TIMEOUT is asked of someone else; in the endgame a part may be
 //   asked of two peers. A part is written and announced only once its SHA-1 matches.
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hash, print, send, subnetAddresses, ipv4Subnet, type Delivered, type HashedEvent, type NodeEffect, type NodeInput, type UnreachableEvent } from 'distlab/node'
@@ -93,6 +94,8 @@ export class Torrent {
   /** Parts in a random order: the tie-break among equally rare parts. */
   private order: Uint32Array = new Uint32Array(0)
   private scanNext = 0
+  /** The scan covers the parts before this one (see zeroTail). */
+  private scanEnd = 0
   private scanInFlight = 0
   scanned = false
   complete = false
@@ -212,8 +215,27 @@ export class Torrent {
       for (let part = 0; part < whole; part++) this.gain(part)
       if (this.file.found >= info.Size) for (let part = whole; part < this.parts; part++) this.gain(part)
       this.scanNext = this.parts
+    } else {
+      this.scanEnd = this.zeroTail(info, this.file.found)
     }
     this.scan(out)
+  }
+
+  /**
+   * Parts that lie wholly past the file's old end are zeros now (the file was extended): they are
+   * right only if their hash is that of zeros, which is computed once instead of hashing the
+   * (sparse) tail of a fresh 1 GB file. Returns the first such part: the scan stops there.
+   */
+  private zeroTail(info: FileInfo, found: number): number {
+    const first = Math.min(this.parts, Math.ceil(found / info.PartSize))
+    const digests = new Map<number, string>()
+    for (let part = first; part < this.parts; part++) {
+      const length = Math.min(info.PartSize, info.Size - part * info.PartSize)
+      let digest = digests.get(length)
+      if (digest === undefined) digests.set(length, (digest = createHash('sha1').update(new Uint8Array(length)).digest('hex')))
+      if (info.Parts?.[part] === digest) this.gain(part)
+    }
+    return first
   }
 
   /** Hashes the next chunks of the node's own file, SCAN_IN_FLIGHT jobs at a time. */
@@ -221,16 +243,16 @@ export class Torrent {
     const info = this.info as FileInfo
     const file = this.file as DataFile
     const perJob = Math.max(1, Math.floor(SCAN_BYTES / info.PartSize))
-    while (this.scanInFlight < SCAN_IN_FLIGHT && this.scanNext < this.parts) {
+    while (this.scanInFlight < SCAN_IN_FLIGHT && this.scanNext < this.scanEnd) {
       const first = this.scanNext
-      const last = Math.min(this.parts, first + perJob)
+      const last = Math.min(this.scanEnd, first + perJob)
       const offset = first * info.PartSize
       const end = Math.min(info.Size, last * info.PartSize)
       out.push(hash(`scan:${first}`, file.read(offset, end - offset), { partSize: info.PartSize }))
       this.scanNext = last
       this.scanInFlight++
     }
-    if (this.scanNext >= this.parts && this.scanInFlight === 0 && !this.scanned) {
+    if (this.scanNext >= this.scanEnd && this.scanInFlight === 0 && !this.scanned) {
       this.scanned = true
       for (const peer of this.peers.values()) if (peer.state === 'connected') this.sendBitfield(peer, out)
       this.pendingHave = []
@@ -520,8 +542,10 @@ export class Torrent {
       }
       const start = part * info.PartSize
       const length = Math.min(info.PartSize, info.Size - start)
+      // One read per part; each block gets a buffer of its own, handed over with its message.
+      const bytes = (this.file as DataFile).read(start, length)
       for (let offset = 0; offset < length; offset += BLOCK_SIZE) {
-        const data = (this.file as DataFile).read(start + offset, Math.min(BLOCK_SIZE, length - offset))
+        const data = length <= BLOCK_SIZE ? bytes : bytes.slice(offset, offset + BLOCK_SIZE)
         out.push(send(peer.address, { type: 'PIECE', part, offset, data }, { transfer: true }))
       }
     }
