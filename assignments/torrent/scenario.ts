@@ -79,6 +79,7 @@ export default defineScenario({
     for (const name of names) cluster.start(name)
     const board = new Board(cluster, lab)
     await board.follow(() => board.progress('node05') >= 0.4, 20_000)
+    await board.draw({ keep: true })
 
     await lab.chapter('node05 and node06 crash mid-download, and come back half a second later')
     await lab.say('A restarted node forgets everything but its data directory: it re-hashes data.bin to learn which parts it kept.')
@@ -87,6 +88,9 @@ export default defineScenario({
     await board.follow(() => false, 500)
     cluster.restart('node05')
     cluster.restart('node06')
+    await board.follow(() => ['node05', 'node06'].every((n) => board.checked(n)), 5_000, 1)
+    await lab.say('Back up, they found in data.bin every part they had verified and written before the crash:')
+    await board.draw({ keep: true })
     await board.follow(() => names.every((n) => cluster.node(n).console.includes('complete')), 30_000)
     await board.draw({ keep: true })
 
@@ -108,18 +112,24 @@ class Board {
     private readonly lab: ScenarioContext,
   ) {}
 
+  /** Whether the node has finished checking its own file (it is past the 'checking' phase). */
+  checked(name: string): boolean {
+    const phase = this.last.get(name)?.phase
+    return phase === 'downloading' || phase === 'seeding'
+  }
+
   progress(name: string): number {
     const p = this.last.get(name)
     return p && p.parts ? p.have / p.parts : 0
   }
 
-  /** Redraws every 100 virtual ms until `done()` or `ms` have passed. */
-  async follow(done: () => boolean, ms: number): Promise<void> {
+  /** Redraws every `every` virtual ms until `done()` or `ms` have passed. */
+  async follow(done: () => boolean, ms: number, every = 100): Promise<void> {
     const end = this.cluster.now + ms
-    while (this.cluster.now < end && !done()) {
-      await this.cluster.sleep(Math.min(100, end - this.cluster.now))
+    do {
+      await this.cluster.sleep(Math.min(every, end - this.cluster.now))
       await this.draw()
-    }
+    } while (this.cluster.now < end && !done())
   }
 
   async draw(options: { keep?: boolean } = {}): Promise<void> {

@@ -50,6 +50,8 @@ export interface TestContext {
   /** Fails the test with `sentence` unless `actual` deep-equals `expected`; shows both. */
   equal<T>(actual: T, expected: T, sentence: string): void
   fail(sentence: string, detail?: string): never
+  /** Where a long test is (`run 3 of 5: 30 nodes`), for the live line of `npm run grade`. */
+  progress(text: string): void
 }
 
 export interface TestContextOptions {
@@ -61,6 +63,7 @@ export interface TestContextOptions {
   traceFile?: string
   /** The trace's title: assignment, test and base seed. */
   title?: string
+  onProgress?(text: string): void
 }
 
 export class GraderTestContext implements TestContext {
@@ -114,6 +117,10 @@ export class GraderTestContext implements TestContext {
   fail(sentence: string, detail?: string): never {
     this.clusters.at(-1)?.check(false, sentence)
     throw new CheckFailed(sentence, detail)
+  }
+
+  progress(text: string): void {
+    this.options.onProgress?.(text)
   }
 
   /** Stops every cluster of the test: workers terminated, traces closed. */

@@ -19,6 +19,8 @@ export interface GradeOptions {
   /** Write the trace of each test (`name` inserted when several tests run). */
   traceFile?: string
   onTestStart?(test: GraderTest, index: number, total: number): void
+  /** A long test says where it is (see TestContext.progress). */
+  onTestProgress?(test: GraderTest, text: string): void
   onTestEnd?(result: TestResult): void
 }
 
@@ -87,6 +89,7 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
     solution: options.solution,
     timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT,
     traceFile: options.traceFile,
+    onProgress: options.onTestProgress && ((text) => options.onTestProgress?.(test, text)),
     title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
   })
   const started = performance.now()

@@ -13,7 +13,10 @@ import { runSwarm } from './swarm.ts'
 function group(plans: (rng: Rng, scale: Scale) => RunPlan[]): (t: TestContext) => Promise<void> {
   return async (t) => {
     const runs = plans(t.rng.fork('plans'), t.scale)
-    for (const [i, run] of runs.entries()) await runSwarm(t, run, `run-${i}`)
+    for (const [i, run] of runs.entries()) {
+      t.progress(`run ${i + 1} of ${runs.length}: ${run.label}`)
+      await runSwarm(t, run, `run-${i}`)
+    }
   }
 }
 

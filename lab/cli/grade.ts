@@ -43,6 +43,7 @@ await runCli(USAGE, async (argv) => {
   const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed, scale }
   const width = Math.max(...tests.map((t) => t.name.length))
   const live = process.stdout.isTTY === true
+  let position = ''
   console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${solution.label} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`}`))
   const report = await runGrader(grader, {
     assignment: assignment.id,
@@ -52,7 +53,11 @@ await runCli(USAGE, async (argv) => {
     only: values.test,
     traceFile: values.trace,
     onTestStart: (test, index, total) => {
-      if (live) process.stdout.write(kleur.gray(`  … [${index + 1}/${total}] ${test.name}`))
+      position = `  … [${index + 1}/${total}] ${test.name}`
+      if (live) process.stdout.write(kleur.gray(position))
+    },
+    onTestProgress: (_test, text) => {
+      if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(`${position}: ${text}`)}`)
     },
     onTestEnd: (result) => {
       if (live) process.stdout.write('\r\u001b[2K')
