@@ -49,7 +49,7 @@ export class WarmWorkers {
   /** Takes back a worker whose host was reset; one that served enough nodes is terminated. */
   release(booted: BootedWorker): void {
     if (booted.uses >= MAX_USES || this.idle.length >= MAX_IDLE) {
-      void booted.worker.terminate()
+      void endWorker(booted)
       return
     }
     this.park(booted)
@@ -70,6 +70,17 @@ export class WarmWorkers {
     booted.control.unref()
     unrefStdioPort(booted.worker)
   }
+}
+
+/**
+ * Terminates a worker, releasing its comlink proxy first. Left to the garbage collector, comlink
+ * releases a dropped proxy from a FinalizationRegistry callback that calls Math.random (for a
+ * message id) at whatever moment GC picks: inside an inline node's module load, that draw came
+ * from the node's seeded stream and changed its run. Released here, it happens at a fixed point.
+ */
+export function endWorker(booted: BootedWorker): Promise<number> {
+  booted.remote[Comlink.releaseProxy]()
+  return booted.worker.terminate()
 }
 
 function boot(entry: string): BootedWorker {

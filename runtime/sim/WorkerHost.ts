@@ -7,7 +7,7 @@ import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
 import { transferablesOf } from '../host/transferables.ts'
 import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
-import { warmWorkers, type BootedWorker } from './WarmWorkers.ts'
+import { endWorker, warmWorkers, type BootedWorker } from './WarmWorkers.ts'
 
 const OUTPUT_TAIL = 4000
 
@@ -78,6 +78,8 @@ export class WorkerHost implements HostHandle {
 
   step(request: StepRequest): Promise<StepReply> {
     if (this.dead) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`))
+    // Once retired, the worker may already serve another node: nothing more goes to it from here.
+    if (this.terminated) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped`))
     return new Promise<StepReply>((resolve, reject) => {
       const timer = setTimeout(() => this.hung(), this.options.stepTimeoutMs)
       this.pending = { items: request.items, resolve, reject, timer }
@@ -121,7 +123,7 @@ export class WorkerHost implements HostHandle {
       clearTimeout(pending.timer)
       pending.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped while handling its events`))
     }
-    this.exited = this.worker.terminate().then(
+    this.exited = endWorker(this.booted).then(
       () => undefined,
       () => undefined,
     )

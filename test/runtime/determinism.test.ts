@@ -2,10 +2,12 @@
 // and a crash/restart. And the claims the batching rests on: batched or one instant at a time,
 // in workers or inline, the trace is the same.
 import { readFileSync } from 'node:fs'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Cluster, ClusterOptions } from '../../runtime/index.ts'
-import { fixture, withCluster } from '../helpers.ts'
+import { fixture, rejection, withCluster } from '../helpers.ts'
 
 const test = suite('determinism')
 const names = ['n1', 'n2', 'n3', 'n4', 'n5']
@@ -59,6 +61,23 @@ test('nodes in workers and nodes inline give the same trace', async () => {
   const worker = await traceOf('det-worker.jsonl')
   const inline = await traceOf('det-inline.jsonl', { host: 'inline' })
   assert.ok(worker === inline, 'worker and inline hosts disagree')
+})
+
+test('what a worker run leaves behind for the garbage collector does not reach the next inline run', async () => {
+  // Comlink releases a dropped proxy from a FinalizationRegistry callback that draws Math.random;
+  // during an inline node's module load that draw came from the node's seeded stream.
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const worker = await traceOf('det-worker.jsonl')
+  // Failed nodes' workers are terminated, not reused: their proxies are garbage once dropped.
+  for (let round = 0; round < 4; round++) {
+    await withCluster({ nodes: [{ name: 'bad', module: fixture('misbehaving') }], network: { latency: 1 } }, async (cluster) => {
+      await rejection(cluster.client('g').call('bad', { type: 'THROW' }, { timeout: 100 }))
+    })
+  }
+  gc()
+  const inline = await traceOf('det-inline.jsonl', { host: 'inline' })
+  assert.ok(worker === inline, 'the inline run after a collection differs')
 })
 
 test('every node incarnation gets a fresh module instance, in workers and inline', async () => {
