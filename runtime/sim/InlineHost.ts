@@ -3,7 +3,9 @@
 // incarnation gets its own instance of its module (imported under its own URL, with the node's
 // seeded globals in place) and messages are cloned as between threads. Unlike a worker, the
 // global setTimeout is not virtual and promise callbacks run after the batch with the real
-// Math.random and Date: node code that relies on either is unsupported in every mode.
+// Math.random and Date: node code that relies on either is unsupported in every mode. A module
+// loads with its node's globals installed across an await, so no main-thread code may draw
+// Math.random meanwhile (see endWorker in WarmWorkers.ts for the one that did).
 import { DistlabError } from '../errors.ts'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost } from '../host/NodeHost.ts'
