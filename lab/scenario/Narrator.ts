@@ -76,6 +76,8 @@ export class Narrator {
         return kleur.yellow(`⚡ ${record.detail}`)
       case 'node.crash':
         return kleur.red('✗ crashed')
+      case 'disk.torn':
+        return kleur.red(`⌁ its last write to ${record.file} was torn: ${record.kept} of ${record.length} bytes reached the disk`)
       case 'node.restart':
         return kleur.green(`↻ restarted (incarnation ${record.incarnation})`)
       case 'node.error':

@@ -48,6 +48,8 @@ export function describeRecord(record: TraceRecord): string {
       return kleur.green(`↻ restarting (incarnation ${record.incarnation})`)
     case 'node.error':
       return kleur.red().bold(`✗ ${record.error.split('\n')[0]}`)
+    case 'disk.torn':
+      return kleur.red(`⌁ torn write: ${record.file} [${record.offset}, +${record.length}) kept ${record.kept} bytes`)
     case 'fault':
       return kleur.yellow(`⚡ ${record.detail}`)
     case 'check':

@@ -13,7 +13,7 @@ const FAMILIES: Record<string, TraceKind[]> = {
   messages: ['send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout'],
   pool: ['pool', 'pool.done'],
   timer: ['timer.set', 'timer.fire', 'timer.cancel'],
-  node: ['node.start', 'node.crash', 'node.restart', 'node.error'],
+  node: ['node.start', 'node.crash', 'node.restart', 'node.error', 'disk.torn'],
 }
 
 export function resolveKinds(names: string[] | undefined): Set<TraceKind> | null {

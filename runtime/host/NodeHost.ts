@@ -11,6 +11,7 @@ import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnap
 import { stateName } from './stateName.ts'
 import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
 import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
+import { WriteLog } from './WriteLog.ts'
 
 interface LocalTimer {
   key: Key
@@ -20,6 +21,8 @@ interface LocalTimer {
 export class NodeHost {
   readonly clock: VirtualClock
   readonly globals: VirtualGlobals
+  /** Present when the run tears writes at crashes: installed next to the globals. */
+  readonly writes: WriteLog | null
   private definition: NodeDefinition | null = null
   private actor: AnyActor | null = null
   private readonly full: boolean
@@ -45,6 +48,9 @@ export class NodeHost {
       cancel: (id) => this.onTimerCancel(id),
     })
     this.globals = virtualGlobals(this.clock, new Rng(init.seed))
+    // A write outside any event (module top level, a promise callback) is not reported: only
+    // what the simulation has seen, in key order, can be torn.
+    this.writes = init.logWrites ? new WriteLog((effect) => this.entry?.effects.push(effect) !== undefined) : null
   }
 
   /** Checked at load; the actor itself is created when the start event is handled. */

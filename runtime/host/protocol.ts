@@ -16,6 +16,8 @@ export interface HostInit {
   incarnation: number
   /** 'full' adds state transitions and timer records (xstate inspection: costly, so opt-in). */
   trace: TraceLevel
+  /** Log positioned writes to files, so a crash can tear the last one (see WriteLog). */
+  logWrites?: boolean
 }
 
 /**
@@ -53,6 +55,8 @@ export type HostEffect =
   | { kind: 'timer'; timer: number; at: number } // a timer for the global queue
   | { kind: 'cancel'; timer: number }
   | { kind: 'error'; message: string; event: string }
+  | { kind: 'write'; file: string; offset: number; length: number } // logged writes only
+  | { kind: 'synced'; file: string } // an fsync of a logged file: its writes are durable
   // trace-only (level 'full')
   | { kind: 'timer.set'; timer: number; delay: number; at: number }
   | { kind: 'timer.fire'; timer: number }
@@ -92,6 +96,15 @@ export interface HostControl {
   inspect(): NodeSnapshot
   /** Forgets the node, so the worker can serve another (see WarmWorkers). */
   reset(): void
+  /** Tears the node's last logged write at file offset `cut` (see WriteLog). */
+  tear(write: TornWrite, cut: number): void
+}
+
+/** A logged write, as the simulation saw it. */
+export interface TornWrite {
+  file: string
+  offset: number
+  length: number
 }
 
 /**

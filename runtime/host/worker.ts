@@ -50,6 +50,7 @@ const control: HostControl = {
       )
     }
     created.load(exported)
+    created.writes?.install()
     host = created
   },
   inspect() {
@@ -62,7 +63,11 @@ const control: HostControl = {
       throw new Error(`the node's state cannot be copied out of its worker (${describeError(err)}); a function, or a buffer it handed over, in its context?`)
     }
   },
+  tear(write, cut) {
+    host?.writes?.tear(write, cut)
+  },
   reset() {
+    host?.writes?.restore()
     host = null
     progress[0] = PROGRESS_IDLE
   },

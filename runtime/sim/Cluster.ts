@@ -2,10 +2,11 @@
 // with turmoil's verbs, and wait in virtual time. Time moves only while the driver awaits.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { compileModule } from '../build/compileModule.ts'
 import { DistlabError, messageOf } from '../errors.ts'
-import type { HostInit, NodeSnapshot, TraceLevel } from '../host/protocol.ts'
+import type { HostInit, NodeSnapshot, TornWrite, TraceLevel } from '../host/protocol.ts'
+import { tearPoint } from '../host/WriteLog.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
 import { sharedHashPool } from '../pool/HashPool.ts'
@@ -21,7 +22,7 @@ import { ClientHandle } from './ClientHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { HostHandle } from './HostHandle.ts'
 import { InlineHost } from './InlineHost.ts'
-import { type ClusterOptions, type NodeSpec, validateClusterOptions } from './options.ts'
+import { DEFAULT_TEAR_WITHIN, type ClusterOptions, type NodeSpec, validateClusterOptions } from './options.ts'
 import { SimNode, type NodeStatus } from './SimNode.ts'
 import { Simulation, type SimulationStats } from './Simulation.ts'
 import { Waiter } from './Waiter.ts'
@@ -35,6 +36,8 @@ export interface NodeView {
   readonly incarnation: number
   /** Every line the node printed so far (prompts excluded), across restarts. */
   readonly console: readonly string[]
+  /** How many of its writes crashes have torn (runs with `tornWrites` only). */
+  readonly tornWrites: number
 }
 
 export class Cluster {
@@ -52,10 +55,16 @@ export class Cluster {
   private stopped = false
   /** Workers of crashed incarnations, still exiting. */
   private readonly terminating = new Set<Promise<void>>()
+  /** Virtual ms before a crash in which a node's last write can be torn; null: no tearing. */
+  private readonly tearWithin: number | null
+  private readonly diskRng: Rng
 
   private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
     this.seed = options.seed
     this.network = new SimNetwork(options.network, new Rng(deriveSeed(this.seed, 'network')))
+    const torn = options.tornWrites
+    this.tearWithin = torn === true ? DEFAULT_TEAR_WITHIN : torn ? (torn.withinMs ?? DEFAULT_TEAR_WITHIN) : null
+    this.diskRng = new Rng(deriveSeed(this.seed, 'disk'))
     const trace = options.trace ?? {}
     this.memory = trace.memory ? new MemorySink(trace.memory === true ? 'net' : trace.memory) : null
     if (this.memory) this.tracer.add(this.memory)
@@ -203,12 +212,20 @@ export class Cluster {
 
   // ---- faults -----------------------------------------------------------------------------
 
-  /** Kills the node: memory, timers and messages in flight to it are lost; its data directory stays. */
-  crash(name: string): void {
+  /**
+   * Kills the node: memory, timers and messages in flight to it are lost; its data directory stays
+   * (with its last write torn, in a run with `tornWrites`, unless `{ tear: false }`).
+   */
+  crash(name: string, options: { tear?: boolean } = {}): void {
     const node = this.nodeNamed(name)
     if (node.status === 'down' || node.status === 'failed') return
-    this.takeDown(node)
     this.sim.trace({ t: this.now, node: name, kind: 'node.crash' })
+    this.takeDown(node, options.tear !== false)
+  }
+
+  /** Resolves once what crashes did to data directories is on disk: read them after this. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((node) => node.tearing))
   }
 
   /** Starts a new incarnation from the node's inputs and data directory (crashing it first if up). */
@@ -369,11 +386,14 @@ export class Cluster {
       seed: deriveSeed(this.seed, 'node', node.name, node.incarnation),
       incarnation: node.incarnation,
       trace: this.tracer.level,
+      logWrites: this.tearWithin !== null,
     }
+    // A torn write of the previous incarnation is undone on disk before this one can read it.
+    const tearing = node.tearing ?? Promise.resolve()
     const ready: Promise<HostHandle> =
       this.options.host === 'inline'
-        ? InlineHost.create(init, node.moduleUrl, { shareModules: this.options.shareModules })
-        : WorkerHost.spawn(init, node.moduleUrl, {
+        ? tearing.then(() => InlineHost.create(init, node.moduleUrl, { shareModules: this.options.shareModules }))
+        : tearing.then(() => WorkerHost.spawn(init, node.moduleUrl, {
             stepTimeoutMs: this.options.stepTimeoutMs,
             onDeath: (message) => {
               if (node.ready !== ready) return
@@ -381,7 +401,7 @@ export class Cluster {
               node.status = 'failed'
               this.sim.fail(new DistlabError('NODE_FAILED', message))
             },
-          })
+          }))
     node.ready = ready
     ready.then(
       (host) => {
@@ -395,14 +415,36 @@ export class Cluster {
 
   // The incarnation's memory goes with its host: its worker, if idle and healthy, is reset and
   // reused (a restart then costs a module load, not a thread boot: restart-heavy graders restart a
-  // node every 200 ms); a worker caught mid-batch or dead is terminated.
-  private takeDown(node: SimNode): void {
+  // node every 200 ms); a worker caught mid-batch or dead is terminated. In a run with torn
+  // writes, the write to tear is chosen here, from what the simulation saw, so it is the same on
+  // every run of the seed; the host undoes its tail before it goes.
+  private takeDown(node: SimNode, tear = true): void {
     node.status = 'down'
     node.timers.clear()
     node.host = null
     const pending = node.ready
     node.ready = null
-    if (pending) this.track(pending.then((host) => host.retire(), () => {}))
+    const torn = tear ? this.tearOf(node) : null
+    node.lastWrite = null
+    if (!pending) return
+    if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
+    const tearing = pending.then(
+      (host) => host.tear(torn.write, torn.cut).catch(() => {}).then(() => host.retire()),
+      () => {},
+    )
+    node.tearing = tearing
+    this.track(tearing)
+  }
+
+  /** The write a crash now tears, and where, or null; traced as `disk.torn`. */
+  private tearOf(node: SimNode): { write: TornWrite; cut: number } | null {
+    const last = node.lastWrite
+    if (this.tearWithin === null || !last || this.now - last.t > this.tearWithin) return null
+    const write: TornWrite = { file: last.file, offset: last.offset, length: last.length }
+    const cut = tearPoint(write, this.diskRng.float())
+    node.tornWrites++
+    this.sim.trace({ t: this.now, node: node.name, kind: 'disk.torn', file: relative(node.dataDir, write.file), offset: write.offset, length: write.length, kept: cut - write.offset })
+    return { write, cut }
   }
 
   private track(exiting: Promise<void>): void {

@@ -1,9 +1,11 @@
-import type { NodeSnapshot, StepReply, StepRequest } from '../host/protocol.ts'
+import type { NodeSnapshot, StepReply, StepRequest, TornWrite } from '../host/protocol.ts'
 
 /** The main thread's handle on one node incarnation's host: a worker, or inline for baselines. */
 export interface HostHandle {
   step(request: StepRequest): Promise<StepReply>
   inspect(): Promise<NodeSnapshot>
+  /** Tears the incarnation's last logged write at file offset `cut` (before it is taken down). */
+  tear(write: TornWrite, cut: number): Promise<void>
   /** Stops the host; resolves when it is gone (a worker's thread has exited). */
   terminate(): Promise<void>
   /** Stops a healthy host at the end of a run; its thread may serve another node. */

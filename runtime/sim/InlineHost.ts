@@ -9,7 +9,7 @@
 import { DistlabError } from '../errors.ts'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { NodeHost } from '../host/NodeHost.ts'
-import type { HostInit, NodeSnapshot, StepReply, StepRequest } from '../host/protocol.ts'
+import type { HostInit, NodeSnapshot, StepReply, StepRequest, TornWrite } from '../host/protocol.ts'
 import type { HostHandle } from './HostHandle.ts'
 
 /** Inline modules load one at a time: a module's top-level code must see its own node's globals. */
@@ -42,6 +42,7 @@ export class InlineHost implements HostHandle {
   async step(request: StepRequest): Promise<StepReply> {
     const items = request.items.map((item) => (item.kind === 'deliver' ? { ...item, msg: structuredClone(item.msg) } : item))
     this.host.globals.install()
+    this.host.writes?.install()
     try {
       const reply = this.host.step({ items, until: request.until })
       this.host.settle(reply)
@@ -50,12 +51,17 @@ export class InlineHost implements HostHandle {
       }
       return reply
     } finally {
+      this.host.writes?.restore()
       this.host.globals.restore()
     }
   }
 
   async inspect(): Promise<NodeSnapshot> {
     return structuredClone(this.host.snapshot())
+  }
+
+  async tear(write: TornWrite, cut: number): Promise<void> {
+    this.host.writes?.tear(write, cut)
   }
 
   async terminate(): Promise<void> {}

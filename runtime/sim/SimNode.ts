@@ -1,3 +1,4 @@
+import type { TornWrite } from '../host/protocol.ts'
 import type { HostHandle } from './HostHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { NodeItem } from './queueItems.ts'
@@ -16,6 +17,12 @@ export class SimNode implements Endpoint {
   readonly console: string[] = []
   /** Queue items of this incarnation's global timers, to cancel them in place. */
   readonly timers = new Map<number, NodeItem & { kind: 'timer' }>()
+  /** This incarnation's last logged write and its virtual time (runs with torn writes only). */
+  lastWrite: (TornWrite & { t: number }) | null = null
+  /** Writes torn by crashes, across incarnations. */
+  tornWrites = 0
+  /** Settles when the last incarnation's torn write is undone on disk: the next one waits. */
+  tearing: Promise<void> | null = null
 
   constructor(
     readonly name: string,

@@ -488,6 +488,12 @@ export class Simulation {
           }
           break
         }
+        case 'write':
+          node.lastWrite = { file: effect.file, offset: effect.offset, length: effect.length, t: this.now }
+          break
+        case 'synced':
+          if (node.lastWrite?.file === effect.file) node.lastWrite = null
+          break
         case 'error': {
           const message = `node '${node.name}' threw while handling ${effect.event}: ${effect.message}`
           this.nodeFailed(node, message, new NodeFailure('NODE_FAILED', node.name, message))

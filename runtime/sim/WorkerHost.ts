@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
 import { transferablesOf } from '../host/transferables.ts'
-import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest } from '../host/protocol.ts'
+import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest, type TornWrite } from '../host/protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
 import { endWorker, warmWorkers, type BootedWorker } from './WarmWorkers.ts'
 
@@ -91,6 +91,11 @@ export class WorkerHost implements HostHandle {
   async inspect(): Promise<NodeSnapshot> {
     if (this.dead || this.terminated) throw new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' is not running`)
     return Promise.race([this.control.inspect(), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not answer an inspect within ${this.options.stepTimeoutMs} ms`)])
+  }
+
+  async tear(write: TornWrite, cut: number): Promise<void> {
+    if (this.dead || this.terminated || this.pending) return
+    await Promise.race([this.control.tear(write, cut), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not tear its last write within ${this.options.stepTimeoutMs} ms`)])
   }
 
   /**

@@ -78,9 +78,20 @@ export interface ClusterOptions {
   batching?: boolean
   /** Where node data directories live (default: a fresh temporary directory, removed at stop). */
   dataRoot?: string
+  /**
+   * Crashes tear unsynced writes, as a machine that loses power does: when a node is crashed
+   * within `withinMs` virtual ms (default 5) of its last positioned `fs.writeSync` to a file it
+   * opened with `fs.openSync`, and has not `fs.fsyncSync`ed that file since, only a seeded prefix
+   * of whole 4 KiB pages of that write stays; the rest of its range gets its old bytes back. Off by
+   * default; a `disk.torn` record tells what was torn.
+   */
+  tornWrites?: boolean | { withinMs?: number }
 }
 
 export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' } as const
+
+/** Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. */
+export const DEFAULT_TEAR_WITHIN = 5
 
 type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>>
 
@@ -94,6 +105,9 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   check(() => validateBandwidth(valid.bandwidth, 'options.bandwidth'))
   check(() => validatePoolConfig(valid.pool, 'options.pool'))
   if (valid.host !== 'worker' && valid.host !== 'inline') bad(`options.host must be 'worker' or 'inline' (got ${JSON.stringify(valid.host)})`)
+  const torn = valid.tornWrites
+  if (torn !== undefined && typeof torn !== 'boolean' && !(typeof torn === 'object' && torn !== null && (torn.withinMs === undefined || (typeof torn.withinMs === 'number' && torn.withinMs >= 0))))
+    bad('options.tornWrites must be true, false or { withinMs: a non-negative number of virtual ms }')
   if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
   const names = new Set<string>()

@@ -25,6 +25,7 @@ export type TraceRecord =
   | (Base & { kind: 'node.crash' })
   | (Base & { kind: 'node.restart'; incarnation: number })
   | (Base & { kind: 'node.error'; error: string })
+  | (Base & { kind: 'disk.torn'; file: string; offset: number; length: number; kept: number })
   | (Base & { kind: 'send'; id: number; to: string; msg: Message })
   | (Base & { kind: 'deliver'; id: number; from: string; msg: Message })
   | (Base & { kind: 'drop'; id: number; from: string; to: string; reason: string; type: string })
@@ -52,7 +53,7 @@ export type TraceKind = TraceRecord['kind']
 export const FULL_ONLY_KINDS: ReadonlySet<TraceKind> = new Set(['state', 'timer.set', 'timer.fire', 'timer.cancel'])
 
 export const TRACE_KINDS: readonly TraceKind[] = [
-  'node.start', 'node.crash', 'node.restart', 'node.error',
+  'node.start', 'node.crash', 'node.restart', 'node.error', 'disk.torn',
   'send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout',
   'timer.set', 'timer.fire', 'timer.cancel', 'state', 'pool', 'pool.done',
   'console', 'prompt', 'stdin', 'log', 'fault', 'check', 'note',
