@@ -43,7 +43,15 @@ export interface RunPlan {
   /** Virtual ms the run may take. */
   limit: number
   restarts?: RestartPlan
+  /** Each node's uplink and downlink, bytes per virtual second (default: the LAN's, see swarm.ts). */
+  bandwidth?: number
 }
+
+/**
+ * Reduced-scale restart runs move files ~16 times smaller than full scale; their links are as much
+ * slower, so a transfer still spans several restarts (and crashes still catch nodes mid-write).
+ */
+export const REDUCED_RESTART_BANDWIDTH = 3_000_000
 
 /** Distinct random host addresses in one random 10.x.y.0/24. */
 export function addresses(rng: Rng, count: number): string[] {
@@ -181,7 +189,8 @@ function strategies(fast: boolean): RestartPlan[] {
 
 function restartRuns(rng: Rng, scale: Scale, fast: boolean, counts: { full: number[]; reduced: number[] }, extra: Omit<ManySourceOptions, 'n' | 'limit' | 'restarts'> | ((n: number) => Omit<ManySourceOptions, 'n' | 'limit' | 'restarts'>)): RunPlan[] {
   const limit = scale === 'full' ? 120_000 : 40_000
-  return counts[scale].flatMap((n) => strategies(fast).map((restarts) => manySourceRun(rng, scale, { n, limit, restarts, ...(typeof extra === 'function' ? extra(n) : extra) })))
+  const bandwidth = scale === 'full' ? undefined : REDUCED_RESTART_BANDWIDTH
+  return counts[scale].flatMap((n) => strategies(fast).map((restarts) => ({ ...manySourceRun(rng, scale, { n, limit, restarts, ...(typeof extra === 'function' ? extra(n) : extra) }), bandwidth })))
 }
 
 export function restarts(rng: Rng, scale: Scale): RunPlan[] {

@@ -11,6 +11,13 @@ import type { RestartPlan, RunPlan } from './plans.ts'
 /** The network the seed's containers shared: a LAN of ~1–2 ms with 50 MB/s per node each way. */
 export const SWARM_NETWORK = { latency: [1, 2] as [number, number] }
 export const SWARM_BANDWIDTH = 50_000_000
+/**
+ * A restart kills a container; a kill that lands while a part is being written leaves it partly
+ * written. Writes in the last 20 virtual ms before a crash count as in flight (a part takes ~1–3 ms
+ * to arrive here, so a node busy downloading is caught mid-write; a node that finished long before
+ * is not). A longer window would model lost page caches, which the seed does not ask nodes to survive.
+ */
+export const SWARM_TEAR_WITHIN = 20
 
 export interface SwarmOutcome {
   /** Virtual ms until every node was verified complete, or the limit. */
@@ -22,7 +29,8 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   const cluster = await t.cluster({
     nodes: run.nodes.map((n) => ({ name: n.name, address: n.address, role: 'node', start: false, peers: [] })),
     network: SWARM_NETWORK,
-    bandwidth: SWARM_BANDWIDTH,
+    tornWrites: run.restarts ? { withinMs: SWARM_TEAR_WITHIN } : false,
+    bandwidth: run.bandwidth ?? SWARM_BANDWIDTH,
   })
   const reference = new Content(t.seed, which, 'reference')
   const content: RunContent = { reference, garbage: (node) => new Content(t.seed, which, 'garbage', node), parts: partDigests(reference, run.size, run.partSize) }
@@ -35,10 +43,13 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   const done = (): boolean => watch.allVerified()
   const finished = run.restarts ? await restartDriver(cluster, run.restarts, t.rng.fork(which, 'restarts'), done, run.limit) : await startAll(cluster, done, run.limit)
   const took = cluster.now
-  for (const node of run.nodes) cluster.crash(node.name)
+  // The verdict's kill: the files as the nodes left them (a killed process loses no written bytes).
+  for (const node of run.nodes) cluster.crash(node.name, { tear: false })
+  await cluster.settled()
   const wrong = run.nodes.flatMap((node) => {
     const why = mismatch(cluster.dataDir(node.name), run, reference)
-    return why ? [`${node.name} (${node.address}): ${why}`] : []
+    const torn = cluster.node(node.name).tornWrites
+    return why ? [`${node.name} (${node.address}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
   })
   const complaints = run.nodes.flatMap((node) => cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`))
   const ending = finished ? `all nodes complete after ${seconds(took)}` : `after the ${seconds(run.limit)} limit, ${watch.verifiedCount} of ${run.nodes.length} nodes had printed "complete" with a right file`
@@ -89,7 +100,8 @@ async function waitFor(cluster: Cluster, condition: () => boolean, ms: number): 
  */
 class CompletionWatch {
   private readonly read = new Map<string, number>()
-  private readonly verified = new Set<string>()
+  /** Nodes whose file was right when they said complete, with their torn-write count then. */
+  private readonly verified = new Map<string, number>()
 
   constructor(
     private readonly cluster: Cluster,
@@ -103,12 +115,15 @@ class CompletionWatch {
 
   allVerified(): boolean {
     for (const node of this.run.nodes) {
+      // A crash that tore a write of a complete node makes it incomplete again.
+      const torn = this.cluster.node(node.name).tornWrites
+      if (this.verified.has(node.name) && this.verified.get(node.name) !== torn) this.verified.delete(node.name)
       const lines = this.cluster.node(node.name).console
       const from = this.read.get(node.name) ?? 0
       if (lines.length === from) continue
       this.read.set(node.name, lines.length)
       if (!lines.slice(from).includes(COMPLETE_LINE)) continue
-      if (mismatch(this.cluster.dataDir(node.name), this.run, this.reference) === null) this.verified.add(node.name)
+      if (mismatch(this.cluster.dataDir(node.name), this.run, this.reference) === null) this.verified.set(node.name, torn)
       else this.verified.delete(node.name)
     }
     return this.verified.size === this.run.nodes.length

@@ -80,7 +80,7 @@ export interface ClusterOptions {
   dataRoot?: string
   /**
    * Crashes tear unsynced writes, as a machine that loses power does: when a node is crashed
-   * within `withinMs` virtual ms (default 5) of its last positioned `fs.writeSync` to a file it
+   * within `withinMs` virtual ms (default 1000) of its last positioned `fs.writeSync` to a file it
    * opened with `fs.openSync`, and has not `fs.fsyncSync`ed that file since, only a seeded prefix
    * of whole 4 KiB pages of that write stays; the rest of its range gets its old bytes back. Off by
    * default; a `disk.torn` record tells what was torn.
@@ -90,8 +90,11 @@ export interface ClusterOptions {
 
 export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' } as const
 
-/** Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. */
-export const DEFAULT_TEAR_WITHIN = 5
+/**
+ * Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. Linux leaves
+ * dirty pages in the page cache for up to 30 s (dirty_expire_centisecs); a second is modest.
+ */
+export const DEFAULT_TEAR_WITHIN = 1000
 
 type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>>
 

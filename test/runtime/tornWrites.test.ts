@@ -82,7 +82,7 @@ test('a write that extended the file is cut back to what reached the disk', asyn
 test('old writes, synced writes, crashes told not to tear, and runs without the option keep every byte', async () => {
   const whole = expected(16 * PAGE, PAGE + 100, 5 * PAGE, 5 * PAGE)
   for (const [why, options] of [
-    ['older than withinMs', { after: 10 }],
+    ['older than withinMs', { after: 1001 }],
     ['older than a custom withinMs', { after: 2, tornWrites: { withinMs: 1 } }],
     ['synced', { sync: true }],
     ['crash(name, { tear: false })', { tear: false }],

@@ -7,6 +7,7 @@ const mutants: MutantSpec[] = [
   { name: 'no-truncation', bug: 'a data.bin longer than Size keeps its tail: files are extended, never cut', loses: ['simple-extra', 'many-source'] },
   { name: 'no-peer-exchange', bug: 'a node knows only the peers its torrent.conf lists, and never asks a peer that dialed in', loses: ['simple-extra', 'restarts-discovery', 'self-discovery'] },
   { name: 'no-subnet-probing', bug: 'a node told no peers waits to be found: it never probes its /24', loses: ['self-discovery'] },
+  { name: 'trusts-saved-parts', bug: 'a restarted node takes its saved list of written parts as valid without hashing them; a write torn by a kill stays wrong', loses: ['restarts'] },
   { name: 'loses-progress-on-restart', bug: 'a restarted node starts over: it empties data.bin instead of checking what it already holds', loses: ['restarts', 'restarts-discovery', 'self-discovery'] },
 ]
 

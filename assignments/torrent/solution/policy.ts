@@ -12,6 +12,11 @@ export interface Policy {
   probe: boolean
   /** Keep what data.bin holds across restarts (false: a restart starts from an empty file). */
   keepProgress: boolean
+  /**
+   * Save the list of parts written and, after a restart, take them as valid without hashing them
+   * again. Wrong (true) when a crash tears a write: the saved list outlives the bytes it vouches for.
+   */
+  trustSavedParts: boolean
 }
 
-export const policy: Policy = { verify: true, truncate: true, peerExchange: true, probe: true, keepProgress: true }
+export const policy: Policy = { verify: true, truncate: true, peerExchange: true, probe: true, keepProgress: true, trustSavedParts: false }

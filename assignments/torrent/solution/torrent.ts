@@ -37,6 +37,8 @@ const LONELY_MS = 2000
 /** Timeouts (or bad parts) after which a peer is treated as gone until it is dialed again. */
 const STRIKES = 2
 const PEERS_FILE = 'peers.json'
+/** Parts written so far: kept only by a node that trusts it (policy.trustSavedParts). */
+const SAVED_PARTS_FILE = 'parts.json'
 /** FileInfo learned from a peer, kept for the next incarnation (its peers may all be down then). */
 const INFO_FILE = 'fileinfo.json'
 /** Written at the first start; only the losing-progress variant reads it. */
@@ -217,6 +219,7 @@ export class Torrent {
       this.scanNext = this.parts
     } else {
       this.scanEnd = this.zeroTail(info, this.file.found)
+      if (this.policy.trustSavedParts) for (const part of readSavedParts(join(this.dir, SAVED_PARTS_FILE), this.parts)) this.gain(part)
     }
     this.scan(out)
   }
@@ -287,6 +290,7 @@ export class Torrent {
     if (this.have[part]) return
     ;(this.file as DataFile).write(part * (this.info as FileInfo).PartSize, data)
     this.gain(part)
+    if (this.policy.trustSavedParts) writeFileSync(join(this.dir, SAVED_PARTS_FILE), JSON.stringify([...this.have.keys()].filter((i) => this.have[i])))
     // Endgame duplicates of this part are no longer wanted.
     if (this.active[part]) for (const peer of this.peers.values()) {
       const other = this.downloads.get(key(part, peer.address))
@@ -667,6 +671,11 @@ function readText(path: string): string | null {
 function readRemembered(path: string): string[] {
   const value = parseJson(readText(path))
   return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : []
+}
+
+function readSavedParts(path: string, parts: number): number[] {
+  const value = parseJson(readText(path))
+  return Array.isArray(value) ? value.filter((p): p is number => Number.isInteger(p) && p >= 0 && p < parts) : []
 }
 
 /** What a file the node wrote itself holds, or null when it is missing or unreadable. */
