@@ -10,7 +10,7 @@ import type { Cluster } from '../../runtime/index.ts'
 import { Content, partDigests } from '../../graders/torrent/content.ts'
 import { mismatch, writeConf, writeData, type RunContent } from '../../graders/torrent/files.ts'
 import type { NodePlan, RunPlan } from '../../graders/torrent/plans.ts'
-import { SWARM_BANDWIDTH, SWARM_NETWORK } from '../../graders/torrent/swarm.ts'
+import { SWARM_BANDWIDTH, SWARM_NETWORK, SWARM_TEAR_WITHIN } from '../../graders/torrent/swarm.ts'
 import { CONF_FILE } from './messages.ts'
 
 const SIZE = 24 << 20
@@ -55,6 +55,7 @@ export default defineScenario({
       nodes: cast.map((node, i) => ({ name: names[i] as string, address: node.address, role: 'node', start: false, peers: [] })),
       network: SWARM_NETWORK,
       bandwidth: SWARM_BANDWIDTH,
+      tornWrites: { withinMs: SWARM_TEAR_WITHIN },
     })
     const listed = cast.filter((n) => n.listed).map((n) => n.address)
     const plan: RunPlan = {
@@ -82,20 +83,21 @@ export default defineScenario({
     await board.draw({ keep: true })
 
     await lab.chapter('node05 and node06 crash mid-download, and come back half a second later')
-    await lab.say('A restarted node forgets everything but its data directory: it re-hashes data.bin to learn which parts it kept.')
+    await lab.say('A restarted node forgets everything but its data directory: it re-hashes data.bin to learn which parts it kept. A part it was writing when killed may be torn (only its first pages new): its hash tells.')
     cluster.crash('node05')
     cluster.crash('node06')
     await board.follow(() => false, 500)
     cluster.restart('node05')
     cluster.restart('node06')
     await board.follow(() => ['node05', 'node06'].every((n) => board.checked(n)), 5_000, 1)
-    await lab.say('Back up, they found in data.bin every part they had verified and written before the crash:')
+    await lab.say('Back up, they found in data.bin every part they had verified and written whole before the crash:')
     await board.draw({ keep: true })
     await board.follow(() => names.every((n) => cluster.node(n).console.includes('complete')), 30_000)
     await board.draw({ keep: true })
 
     await lab.chapter('every node is killed; every data.bin is compared with the reference')
-    for (const name of names) cluster.crash(name)
+    for (const name of names) cluster.crash(name, { tear: false })
+    await cluster.settled()
     for (const [i, name] of names.entries()) {
       const wrong = mismatch(cluster.dataDir(name), plan, reference)
       await lab.say(wrong ? kleur.red(`✗ ${name}: ${wrong}`) : `${kleur.green('✓')} ${name} (${cast[i]?.what}): ${SIZE.toLocaleString('en')} bytes, identical`)
