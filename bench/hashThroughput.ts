@@ -16,7 +16,9 @@ import { percent, saveResult } from './report.ts'
 
 const PART_SIZES = [128, 64 << 10, 4 << 20]
 const JOB_BYTES = 4 << 20
-const TOTAL_BYTES = 512 << 20
+/** Rates are measured over MEASURE_MS after WARMUP_MS (threads starting, JIT, first page touches). */
+const WARMUP_MS = 500
+const MEASURE_MS = 2000
 const TARGETS: Record<number, number> = { [64 << 10]: 0.55, [4 << 20]: 0.85 }
 
 interface Row {
@@ -54,28 +56,55 @@ function oneThreadRate(data: Uint8Array, partSize: number): number {
   return (bytes / (performance.now() - started)) * 1000
 }
 
-/** TOTAL_BYTES through the pool as JOB_BYTES jobs, 4 in flight per thread, buffers reused as they come back. */
+/** Bytes per second completed between the end of the warm-up and the end of the measurement. */
+class RateWindow {
+  private readonly started = performance.now()
+  private mark: { t: number; done: number } | null = null
+  private last = { t: 0, done: 0 }
+  private done = 0
+
+  /** Counts a finished job; true once the measurement is over (stop sending). */
+  complete(bytes: number): boolean {
+    this.done += bytes
+    const now = performance.now()
+    this.last = { t: now, done: this.done }
+    if (!this.mark) {
+      if (now - this.started >= WARMUP_MS) this.mark = { t: now, done: this.done }
+      return false
+    }
+    return now - this.mark.t >= MEASURE_MS
+  }
+
+  get over(): boolean {
+    return this.mark !== null && this.last.t - this.mark.t >= MEASURE_MS
+  }
+
+  rate(): number {
+    const mark = this.mark ?? { t: this.started, done: 0 }
+    return ((this.last.done - mark.done) / (this.last.t - mark.t)) * 1000
+  }
+}
+
+/** JOB_BYTES jobs through the pool, 2 in flight per thread, buffers reused as they come back. */
 async function poolRate(pool: HashPool, partSize: number): Promise<number> {
-  const inFlight = pool.threads * 4
+  const inFlight = pool.threads * 2
   const buffers = Array.from({ length: inFlight }, () => randomFillSync(new Uint8Array(JOB_BYTES)))
-  // Warm-up: the threads start and load the task.
-  await pool.submit({ id: 0, data: new Uint8Array(1), algorithm: 'sha1' }).result()
-  const started = performance.now()
-  let sent = 0
+  const window = new RateWindow()
+  let id = 0
   const worker = async (buffer: Uint8Array): Promise<void> => {
     let data: Uint8Array | ArrayBuffer = buffer
-    while (sent < TOTAL_BYTES) {
-      sent += JOB_BYTES
-      const pending = pool.submit({ id: sent, data, partSize, algorithm: 'sha1' })
+    while (!window.over) {
+      const pending = pool.submit({ id: ++id, data, partSize, algorithm: 'sha1' })
       pool.flush()
       data = (await pending.result()).data
+      window.complete(JOB_BYTES)
     }
   }
   await Promise.all(buffers.map(worker))
-  return (sent / (performance.now() - started)) * 1000
+  return window.rate()
 }
 
-/** TOTAL_BYTES hashed by `threads` bare workers over one SharedArrayBuffer, 2 ranges in flight each. */
+/** Bare workers hashing ranges of one SharedArrayBuffer, 2 ranges in flight each. */
 async function ceilingRate(threads: number, partSize: number): Promise<number> {
   const entry = await compileModule(join(REPO_ROOT, 'bench', 'sharedHashWorker.ts'))
   const buffer = new SharedArrayBuffer(threads * 2 * JOB_BYTES)
@@ -83,22 +112,21 @@ async function ceilingRate(threads: number, partSize: number): Promise<number> {
   const workers = Array.from({ length: threads }, () => new Worker(new URL(entry), { workerData: { buffer, partSize }, execArgv: [] }))
   try {
     await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))))
-    let sent = 0
-    const started = performance.now()
+    const window = new RateWindow()
     await Promise.all(
       workers.map(
         (worker, w) =>
           new Promise<void>((resolve) => {
             let outstanding = 0
             const post = (slot: number): void => {
-              if (sent >= TOTAL_BYTES) return void (outstanding === 0 && resolve())
-              sent += JOB_BYTES
+              if (window.over) return void (outstanding === 0 && resolve())
               outstanding++
               worker.postMessage({ offset: (w * 2 + slot) * JOB_BYTES, length: JOB_BYTES })
             }
             let slot = 0
             worker.on('message', () => {
               outstanding--
+              window.complete(JOB_BYTES)
               post(slot++ % 2)
             })
             post(0)
@@ -106,7 +134,7 @@ async function ceilingRate(threads: number, partSize: number): Promise<number> {
           }),
       ),
     )
-    return (sent / (performance.now() - started)) * 1000
+    return window.rate()
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
@@ -138,7 +166,7 @@ export async function runHashSuite(): Promise<void> {
   const judged = rows.filter((r) => r.met !== null)
   if (judged.length) console.log(judged.every((r) => r.met) ? kleur.green('targets met') : kleur.red('a target was missed'))
   else console.log(kleur.yellow('openssl is not installed: no ratios (apt install openssl)'))
-  saveResult('hash-throughput', { jobBytes: JOB_BYTES, totalBytes: TOTAL_BYTES, rows })
+  saveResult('hash-throughput', { jobBytes: JOB_BYTES, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, rows })
 }
 
 function size(bytes: number): string {

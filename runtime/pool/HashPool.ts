@@ -109,7 +109,10 @@ export class HashPool {
   private pool(): Promise<Piscina<HashTaskJob[], HashTaskResult>> {
     this.piscina ??= compileModule(TASK_ENTRY, { external: ['piscina'] }).then(
       // execArgv: [] keeps the parent's loaders (tsx) out of the pool's threads: the task is plain JS.
-      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [], concurrentTasksPerWorker: IN_FLIGHT_PER_THREAD }),
+      // atomics 'disabled': with two tasks per thread, piscina's Atomics.wait hand-off left the
+      // threads idle between tasks; plain messages took 4 MiB parts from ~81% to 85–90% of
+      // 2 × openssl-per-core here (npm run bench hash).
+      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [], concurrentTasksPerWorker: IN_FLIGHT_PER_THREAD, atomics: 'disabled' }),
     )
     return this.piscina
   }
