@@ -9,6 +9,8 @@
 // are logged: the in-place writes a crash-tolerant node does.
 import fs from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { HostEffect, TornWrite } from './protocol.ts'
 
 /** The granularity a write tears at: a page of the page cache. */
@@ -46,7 +48,8 @@ export class WriteLog {
     const log = this
     patchable.openSync = function openSync(this: unknown, ...args: Parameters<typeof fs.openSync>): number {
       const fd = realOpenSync.apply(fs, args)
-      paths.set(fd, String(args[0]))
+      const path = args[0]
+      paths.set(fd, path instanceof URL ? fileURLToPath(path) : resolve(String(path)))
       return fd
     }
     patchable.writeSync = function writeSync(this: unknown, ...args: unknown[]): number {
