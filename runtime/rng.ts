@@ -4,22 +4,11 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
+import { hashString } from './hashString.ts'
 
 /** A 32-bit seed for a named purpose within a run: `deriveSeed(7, 'node', 's1', 2)`. */
 export function deriveSeed(seed: number, ...labels: Array<string | number>): number {
-  // FNV-1a over the labels, then a murmur3 finalizer for avalanche.
-  let h = 0x811c9dc5 ^ (seed >>> 0)
-  const text = labels.join('\u0000')
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
+  return hashString(labels.join('\u0000'), seed)
 }
 
 /** A seeded random source with the few draws the runtime, graders and scenarios need. */

@@ -5,3 +5,4 @@ export { send, reply, print, prompt, hash, protocolOf, HASH_ALGORITHMS } from '.
 export type { NodeEffect, SendEffect, SendOptions, PrintEffect, PromptEffect, HashEffect, HashAlgorithm, UnreachableEvent, HashedEvent } from './effects.ts'
 export type { Address, Message, Delivered, StdinEvent, NodeInput } from './types.ts'
 export { ipv4Subnet, subnetAddresses } from './addresses.ts'
+export { hashString } from '../hashString.ts'
