@@ -83,6 +83,9 @@ export class WriteLog {
   tear(write: TornWrite, cut: number): void {
     const last = this.last
     if (!last || last.file !== write.file || last.offset !== write.offset || last.length !== write.length) return
+    this.last = null
+    // A file the node removed since (a temporary one) has nothing left to tear.
+    if (!fs.existsSync(last.file)) return
     const fd = realOpenSync(last.file, 'r+')
     try {
       const from = cut - last.offset
@@ -92,7 +95,6 @@ export class WriteLog {
     } finally {
       fs.closeSync(fd)
     }
-    this.last = null
   }
 
   /** A synced file's writes are on disk: none of them can tear any more. */

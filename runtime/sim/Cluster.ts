@@ -424,16 +424,17 @@ export class Cluster {
     node.host = null
     const pending = node.ready
     node.ready = null
-    const torn = tear ? this.tearOf(node) : null
+    const torn = tear && pending ? this.tearOf(node) : null
     node.lastWrite = null
     if (!pending) return
     if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
-    const tearing = pending.then(
-      (host) => host.tear(torn.write, torn.cut).catch(() => {}).then(() => host.retire()),
-      () => {},
-    )
-    node.tearing = tearing
-    this.track(tearing)
+    // The trace already says the write is torn: if the host cannot make it so, the run is wrong.
+    const undo = (host: HostHandle): Promise<void> =>
+      host.tear(torn.write, torn.cut).catch((err: unknown) => {
+        this.sim.fail(new DistlabError('NODE_FAILED', `node '${node.name}': tearing its last write failed: ${messageOf(err)}`))
+      })
+    node.tearing = pending.then((host) => undo(host).then(() => host.retire()), () => {})
+    this.track(node.tearing)
   }
 
   /** The write a crash now tears, and where, or null; traced as `disk.torn`. */

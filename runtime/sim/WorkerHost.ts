@@ -94,7 +94,7 @@ export class WorkerHost implements HostHandle {
   }
 
   async tear(write: TornWrite, cut: number): Promise<void> {
-    if (this.dead || this.terminated || this.pending) return
+    if (this.dead || this.terminated || this.pending) throw new Error(this.dead ? `its worker ${this.dead}` : this.pending ? 'it was handling a batch' : 'its worker was already stopped')
     await Promise.race([this.control.tear(write, cut), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not tear its last write within ${this.options.stepTimeoutMs} ms`)])
   }
 

@@ -1,7 +1,7 @@
 // Torn writes: with `tornWrites`, a crash right after a write leaves only a seeded prefix of whole
 // pages of it on disk, the same on every run of the seed, in workers and inline; a write that is
 // old, synced, or made in a run without the option is never torn.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -21,19 +21,20 @@ interface Outcome {
 }
 
 /** Writes `length` NEW bytes at `offset` over a file of `size` OLD bytes, waits `after` ms, crashes, restarts. */
-async function crashAfterWrite(options: Partial<ClusterOptions> & { size?: number; offset?: number; length?: number; after?: number; sync?: boolean; tear?: boolean } = {}): Promise<Outcome> {
-  const { size = 16 * PAGE, offset = PAGE + 100, length = 5 * PAGE, after = 0, sync, tear, ...cluster } = options
+async function crashAfterWrite(options: Partial<ClusterOptions> & { size?: number; offset?: number; length?: number; after?: number; sync?: boolean; remove?: boolean; tear?: boolean } = {}): Promise<Outcome> {
+  const { size = 16 * PAGE, offset = PAGE + 100, length = 5 * PAGE, after = 0, sync, remove, tear, ...cluster } = options
   return withCluster({ nodes: [{ name: 'w', module: fixture('diskWriter'), start: false }], network: { latency: 1 }, tornWrites: true, trace: { memory: true }, ...cluster }, async (c: Cluster) => {
     writeFileSync(join(c.dataDir('w'), 'data.bin'), new Uint8Array(size).fill(OLD))
     c.start('w')
-    await c.client('g').call('w', { type: 'WRITE', offset, length, byte: NEW, sync }, { timeout: 10 })
+    await c.client('g').call('w', { type: 'WRITE', offset, length, byte: NEW, sync, remove }, { timeout: 10 })
     if (after) await c.sleep(after)
     c.crash('w', tear === undefined ? {} : { tear })
     c.restart('w')
     await c.sleep(1)
     await c.settled()
     const torn = c.records.filter((r): r is TraceRecord & { kind: 'disk.torn' } => r.kind === 'disk.torn')
-    return { runs: runsOf(readFileSync(join(c.dataDir('w'), 'data.bin'))), torn, console: [...c.node('w').console] }
+    const file = join(c.dataDir('w'), 'data.bin')
+    return { runs: existsSync(file) ? runsOf(readFileSync(file)) : 'no file', torn, console: [...c.node('w').console] }
   })
 }
 
@@ -91,6 +92,15 @@ test('old writes, synced writes, crashes told not to tear, and runs without the 
     const out = await crashAfterWrite({ seed: 1, ...options })
     assert.is(out.torn.length, 0, why)
     assert.is(out.runs, whole, why)
+  }
+})
+
+test('a torn write to a file the node has removed since leaves nothing behind and the run goes on', async () => {
+  for (const host of ['worker', 'inline'] as const) {
+    const out = await crashAfterWrite({ seed: 1, remove: true, host })
+    assert.is(out.torn.length, 1, host)
+    assert.is(out.runs, 'no file', host)
+    assert.is(out.console.at(-1), 'at start: no file', host)
   }
 })
 
