@@ -61,20 +61,14 @@ class RateWindow {
   private readonly started = performance.now()
   private mark: { t: number; done: number } | null = null
   private last = { t: 0, done: 0 }
-  private done = 0
 
-  /** Counts a finished job; true once the measurement is over (stop sending). */
-  complete(bytes: number): boolean {
-    this.done += bytes
-    const now = performance.now()
-    this.last = { t: now, done: this.done }
-    if (!this.mark) {
-      if (now - this.started >= WARMUP_MS) this.mark = { t: now, done: this.done }
-      return false
-    }
-    return now - this.mark.t >= MEASURE_MS
+  /** Counts a finished job. */
+  complete(bytes: number): void {
+    this.last = { t: performance.now(), done: this.last.done + bytes }
+    if (!this.mark && this.last.t - this.started >= WARMUP_MS) this.mark = { ...this.last }
   }
 
+  /** True once the measurement is over: stop sending. */
   get over(): boolean {
     return this.mark !== null && this.last.t - this.mark.t >= MEASURE_MS
   }
