@@ -52,6 +52,17 @@ function shortValue(value: unknown): string {
   return text === undefined ? 'undefined' : text.length > 40 ? `${text.slice(0, 37)}...` : text
 }
 
+/**
+ * A scenario's narration line as printed: bold, a leading `✓ ` in green, a line that starts with
+ * `✗ ` all red. Narration is stored in the trace as plain text (the same bytes on a terminal and
+ * in a pipe); this is where it gets its color, at print time.
+ */
+export function paintNarration(text: string): string {
+  if (text.startsWith('✗ ')) return kleur.bold().red(text)
+  if (text.startsWith('✓ ')) return kleur.bold(`${kleur.green('✓')}${text.slice(1)}`)
+  return kleur.bold(text)
+}
+
 /** Strips colors, for measuring and for tests. */
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex

@@ -8,6 +8,7 @@ import { unzipSync } from 'fflate'
 import { compileModule, displayPath } from '../../runtime/build/compileModule.ts'
 import { DistlabError, messageOf } from '../../runtime/errors.ts'
 import { WorkerHost } from '../../runtime/sim/WorkerHost.ts'
+import { NODE_LIMITS } from '../../runtime/sim/options.ts'
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
 
@@ -53,9 +54,9 @@ async function preflight(files: Record<string, string>): Promise<void> {
   const problems = await Promise.all(
     Object.entries(files).map(async ([role, file]) => {
       try {
-        const url = await compileModule(file)
-        const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const }
-        const host = await WorkerHost.spawn(init, url, { stepTimeoutMs: 5000, onDeath: () => {} })
+        const url = await compileModule(file, { kind: 'node' })
+        const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS }
+        const host = await WorkerHost.spawn(init, url, { stepTimeoutMs: 5000, heapMb: NODE_LIMITS.heapMb, onDeath: () => {} })
         host.terminate()
         return null
       } catch (err) {

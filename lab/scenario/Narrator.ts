@@ -1,6 +1,6 @@
 // Turns trace records into the lab's live, colored, per-node story.
 import type { TraceRecord } from '../../runtime/index.ts'
-import { NodeColors, formatTime, kleur, summarizeMessage } from '../format.ts'
+import { NodeColors, formatTime, kleur, paintNarration, summarizeMessage } from '../format.ts'
 
 export interface NarratorOptions {
   /** Also show every message sent, delivered and dropped. */
@@ -24,8 +24,9 @@ export class Narrator {
     this.write(kleur.bold().underline(title))
   }
 
+  /** A narration line: `text` is plain (as stored in the trace); its color is added here. */
   say(text: string): void {
-    this.write(kleur.bold(`  ${text}`))
+    this.write(`  ${paintNarration(text)}`)
   }
 
   /**

@@ -10,13 +10,22 @@ export interface ScenarioContext {
   readonly rng: Rng
   /** Starts the story's cluster: traced to the run's file and narrated as it goes. */
   cluster(options: Omit<ClusterOptions, 'nodes' | 'seed' | 'trace'> & { nodes: ScenarioNodeSpec[] }): Promise<Cluster>
-  /** A chapter heading, after everything already scheduled for this instant has happened. */
+  /**
+   * A chapter heading, after everything already scheduled for this instant has happened. Plain
+   * text, no colors: it is stored in the trace (a `note` record), which must be the same bytes
+   * whether or not the output is a terminal.
+   */
   chapter(title: string): Promise<void>
-  /** A narration line (what is about to happen, and why it matters), in order like `chapter`. */
+  /**
+   * A narration line (what is about to happen, and why it matters), in order like `chapter`.
+   * Plain text too (it is stored in the trace): the narrator colors it when it prints, and a line
+   * starting with `✓ ` or `✗ ` gets a green mark or turns red.
+   */
   say(text: string): Promise<void>
   /**
    * Status lines (progress bars) redrawn in place below the story on a terminal; `keep` prints
-   * them into the story for good (the only frames a log without a terminal gets).
+   * them into the story for good (the only frames a log without a terminal gets). Only printed,
+   * never stored in the trace: these may be colored (kleur).
    */
   board(lines: string[], options?: { keep?: boolean }): void
 }

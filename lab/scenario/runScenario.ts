@@ -58,7 +58,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     board: (lines, boardOptions) => narrator.board(lines, boardOptions),
   }
   // Narration waits for what the story already set in motion at this instant, then joins the
-  // trace (and so the live output) in order. Before any cluster exists it prints at once.
+  // trace (and so the live output) in order. Before any cluster exists it prints at once. The
+  // text is stored as the scenario gave it, plain; the narrator colors it as it prints the note.
   async function narrate(text: string, heading: boolean): Promise<void> {
     const cluster = clusters.at(-1)
     if (!cluster) return heading ? narrator.chapter(text) : narrator.say(text)

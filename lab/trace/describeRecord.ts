@@ -1,6 +1,6 @@
 // One record as a short colored phrase for a timeline cell.
 import type { TraceRecord } from '../../runtime/index.ts'
-import { kleur, summarizeMessage } from '../format.ts'
+import { kleur, paintNarration, summarizeMessage } from '../format.ts'
 
 type Msg = { type: string } & Record<string, unknown>
 
@@ -55,6 +55,6 @@ export function describeRecord(record: TraceRecord): string {
     case 'check':
       return record.ok ? kleur.green(`✓ ${record.sentence}`) : kleur.red().bold(`✗ ${record.sentence}`)
     case 'note':
-      return record.heading ? kleur.bold().underline(record.text) : kleur.bold(record.text)
+      return record.heading ? kleur.bold().underline(record.text) : paintNarration(record.text)
   }
 }

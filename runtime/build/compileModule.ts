@@ -3,16 +3,40 @@
 // a module with its packages (ESM builds preferred) into one file in milliseconds: one file loads
 // faster than a package graph (xstate: ~5 ms bundled, ~15 ms through Node's CommonJS wrapper), and
 // a worker boots for every node incarnation. Outputs are cached by content hash under
-// node_modules/.cache/distlab.
+// node_modules/.cache/distlab. A node's own code (`kind: 'node'`) is bundled under the
+// confinement policy: refused built-ins are build errors, and no `import()` or `require()` is left
+// in the output but a policy-checked one (see host/confine). Inside the grading sandbox nothing is
+// compiled (esbuild spawns a process): the trusted parent compiles everything first and the
+// sandbox looks modules up in that manifest (useCompiledModules).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build, type Message, type Plugin } from 'esbuild'
+import type { Message, Plugin } from 'esbuild'
 import { DistlabError } from '../errors.ts'
+import { refusal } from '../host/confine/builtinPolicy.ts'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+// A bundle of the runtime (the grading sandbox's) is told where the checkout is at build time.
+declare const __DISTLAB_REPO_ROOT__: string | undefined
+export const REPO_ROOT = typeof __DISTLAB_REPO_ROOT__ === 'string' ? __DISTLAB_REPO_ROOT__ : resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'distlab')
+
+/** What a module is: node code (confined) or part of the runtime (a worker entry, a pool task). */
+export type ModuleKind = 'node' | 'runtime'
+
+export interface CompileOptions {
+  kind?: ModuleKind
+  /** Packages left as imports (resolved from the project's node_modules), for runtime modules. */
+  external?: string[]
+  /** Where the output goes (default: the cache under node_modules/.cache/distlab). */
+  outDir?: string
+}
+
+/**
+ * The first line of every node bundle: esbuild turns `import(x)` and `require(x)` into calls of a
+ * `require` in scope, which is this one: the confinement's policy check, installed by the worker.
+ */
+const NODE_BANNER = `var require = globalThis[Symbol.for('distlab.require')] ?? ((name) => { throw new Error('require(' + JSON.stringify(name) + ') is not available in node code; import built-ins statically') });`
 
 /** `distlab/<area>` imports, as node code writes them, mapped to the runtime's doors. */
 const DISTLAB_ALIASES: Record<string, string> = {
@@ -28,26 +52,46 @@ function protocolPath(specifier: string): string | null {
 }
 
 const memo = new Map<string, Promise<string>>()
+/** Set in the grading sandbox: every module it may load, compiled by the parent. */
+let compiled: ReadonlyMap<string, string> | null = null
+
+/** The key a compiled module is known by (a manifest entry). */
+export function moduleKey(entry: string, options: CompileOptions = {}): string {
+  return `${options.kind ?? 'runtime'}|${resolve(entry)}|${(options.external ?? []).join(',')}`
+}
+
+/** From now on, modules come from `manifest` (moduleKey → file URL) and nothing is compiled. */
+export function useCompiledModules(manifest: Record<string, string>): void {
+  compiled = new Map(Object.entries(manifest))
+}
 
 /**
  * Compiles `entry` (TS or JS) to one ESM file and returns its file URL. `external` packages stay
  * imports (resolved from the project's node_modules): for code that must share a package instance
  * with its host, as a pool task shares piscina's with the pool's worker.
  */
-export function compileModule(entry: string, options: { external?: string[] } = {}): Promise<string> {
+export function compileModule(entry: string, options: CompileOptions = {}): Promise<string> {
   const path = resolve(entry)
-  const key = options.external?.length ? `${path}|${options.external.join(',')}` : path
+  const key = moduleKey(path, options)
+  if (compiled) {
+    const url = compiled.get(key)
+    if (url) return Promise.resolve(url)
+    return Promise.reject(new DistlabError('NODE_LOAD', `${displayPath(path)} was not compiled before grading started; a grader lists the modules it starts besides the solution's in its \`modules\``))
+  }
   let pending = memo.get(key)
   if (!pending) {
-    pending = compile(path, options.external ?? [])
+    pending = compile(path, options)
     memo.set(key, pending)
     pending.catch(() => memo.delete(key))
   }
   return pending
 }
 
-async function compile(path: string, external: string[]): Promise<string> {
+async function compile(path: string, options: CompileOptions): Promise<string> {
   if (!existsSync(path)) throw new DistlabError('NODE_LOAD', `${displayPath(path)}: file not found`)
+  const node = options.kind === 'node'
+  const outDir = options.outDir ?? CACHE_DIR
+  const { build } = await import('esbuild')
   let code: string
   try {
     const result = await build({
@@ -59,7 +103,7 @@ async function compile(path: string, external: string[]): Promise<string> {
       write: false,
       // The output lands in CACHE_DIR; telling esbuild so makes the inline source map's paths
       // resolve to the original files, so stack traces name solution/server.ts:42.
-      outdir: CACHE_DIR,
+      outdir: outDir,
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
@@ -68,8 +112,10 @@ async function compile(path: string, external: string[]): Promise<string> {
       nodePaths: [join(REPO_ROOT, 'node_modules')],
       mainFields: ['module', 'main'],
       conditions: ['module'],
-      plugins: [resolvePlugin],
-      external,
+      plugins: node ? [resolvePlugin, confinePlugin] : [resolvePlugin],
+      external: options.external ?? [],
+      // Node code keeps no `import()`: it becomes a call of the policy-checked `require` (banner).
+      ...(node ? { supported: { 'dynamic-import': false }, banner: { js: NODE_BANNER } } : {}),
     })
     code = result.outputFiles[0]?.text ?? ''
   } catch (err) {
@@ -79,9 +125,9 @@ async function compile(path: string, external: string[]): Promise<string> {
   }
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16)
   const name = basename(path, extname(path))
-  const out = join(CACHE_DIR, `${name}-${hash}.mjs`)
+  const out = join(outDir, `${name}-${hash}.mjs`)
   if (!existsSync(out)) {
-    mkdirSync(CACHE_DIR, { recursive: true })
+    mkdirSync(outDir, { recursive: true })
     writeFileSync(out, code)
   }
   return pathToFileURL(out).href
@@ -94,6 +140,17 @@ const resolvePlugin: Plugin = {
       const target = DISTLAB_ALIASES[args.path] ?? protocolPath(args.path)
       if (target) return { path: target }
       return { errors: [{ text: `unknown import '${args.path}'; node code can import: ${Object.keys(DISTLAB_ALIASES).join(', ')}, distlab/protocol/<assignment>` }] }
+    })
+  },
+}
+
+/** Node code may import only the built-ins the confinement allows: a refused one is a build error at its line. */
+const confinePlugin: Plugin = {
+  name: 'distlab-confine',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_][a-z0-9_/]*$/ }, (args) => {
+      const why = refusal(args.path)
+      return why === null ? undefined : { errors: [{ text: why }] }
     })
   },
 }

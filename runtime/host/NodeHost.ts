@@ -112,7 +112,10 @@ export class NodeHost {
   settle(reply: StepReply): void {
     if (!this.strays.length) return
     const effects = this.takeStrays()
-    reply.entries.push({ key: [...this.lastKey, Number.MAX_SAFE_INTEGER], t: this.lastKey[0] as number, effects })
+    const key = [...this.lastKey, Number.MAX_SAFE_INTEGER]
+    const last = reply.entries.at(-1)
+    if (last && compareKeys(last.key, key) === 0) last.effects.push(...effects)
+    else reply.entries.push({ key, t: this.lastKey[0] as number, effects })
   }
 
   /** An error outside any event (an unhandled rejection in node code): reported with its batch. */
@@ -120,6 +123,13 @@ export class NodeHost {
     if (this.failed) return
     this.failed = true
     this.strays.push({ kind: 'error', event: what, message: describeError(err) })
+  }
+
+  /** The node went over a limit the worker checks after a batch: reported with that batch. */
+  noteLimit(message: string): void {
+    if (this.failed) return
+    this.failed = true
+    this.strays.push({ kind: 'limit', event: this.describing, message })
   }
 
   snapshot(): NodeSnapshot {
@@ -223,7 +233,11 @@ export class NodeHost {
   private takeStrays(): HostEffect[] {
     const strays = this.strays
     this.strays = []
-    if (strays.some((effect) => effect.kind === 'error')) return strays.filter((effect) => effect.kind === 'error').slice(0, 1)
+    const failure = strays.find((effect) => effect.kind === 'error' || effect.kind === 'limit')
+    if (failure) return [failure]
+    // Lines logged outside an event (a module's top-level console.log) are fine: they go with
+    // the next event, or with the batch that ran the promise callback that logged them.
+    if (strays.every((effect) => effect.kind === 'log')) return strays
     return [
       {
         kind: 'error',
@@ -236,8 +250,14 @@ export class NodeHost {
   }
 
   private push(effect: HostEffect): void {
-    if (this.entry) this.entry.effects.push(effect)
-    else this.strays.push(effect)
+    const effects = this.entry ? this.entry.effects : this.strays
+    if (effects.length >= this.init.limits.effectsPerEvent && effect.kind !== 'error' && effect.kind !== 'limit') {
+      if (this.failed) return
+      this.failed = true
+      effects.push({ kind: 'limit', event: this.describing, message: `it emitted more than ${this.init.limits.effectsPerEvent} effects (messages, timers, lines) while handling one event; a loop without end?` })
+      return
+    }
+    effects.push(effect)
   }
 
   private onEmit(emitted: AnyEventObject): void {
@@ -280,6 +300,10 @@ export class NodeHost {
   }
 
   private onTimerSet(timer: ClockTimer, delay: number): void {
+    if (this.clock.liveCount > this.init.limits.timers && !this.failed) {
+      this.failed = true
+      this.push({ kind: 'limit', event: this.describing, message: `it has more than ${this.init.limits.timers} timers set at once` })
+    }
     if (this.full) this.push({ kind: 'timer.set', timer: timer.id, delay, at: timer.at })
     if (timer.at < this.until && this.entry) {
       this.local.push({ key: [timer.at, Infinity, ...this.entry.key, this.localCount++], id: timer.id })

@@ -44,6 +44,11 @@ export class VirtualClock {
     return true
   }
 
+  /** Timers set and not yet fired or cleared. */
+  get liveCount(): number {
+    return this.live.size
+  }
+
   isLive(id: number): boolean {
     return this.live.has(id)
   }

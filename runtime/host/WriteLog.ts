@@ -28,16 +28,24 @@ interface LastWrite {
   oldSize: number
 }
 
+// The runtime's own file access (reading old bytes, tearing), taken before any node's code runs.
 const realOpenSync = fs.openSync
 const realWriteSync = fs.writeSync
-const realFsyncSync = fs.fsyncSync
-const realFdatasyncSync = fs.fdatasyncSync
+const realReadSync = fs.readSync
+const realFstatSync = fs.fstatSync
+const realFtruncateSync = fs.ftruncateSync
+const realCloseSync = fs.closeSync
+const realExistsSync = fs.existsSync
+
+type Wrapped = 'openSync' | 'writeSync' | 'fsyncSync' | 'fdatasyncSync'
 /** node:fs's exports, writable (TypeScript types the module object read-only). */
-const patchable = fs as unknown as Record<'openSync' | 'writeSync' | 'fsyncSync' | 'fdatasyncSync', unknown>
+const patchable = fs as unknown as Record<Wrapped, unknown>
 
 export class WriteLog {
   private readonly paths = new Map<number, string>()
   private last: LastWrite | null = null
+  /** What install() wrapped (in a worker, the confinement's guarded functions), to restore. */
+  private base: Pick<typeof fs, Wrapped> | null = null
 
   /** `report` says whether the write was taken (a write outside any event is not). */
   constructor(private readonly report: (effect: WriteEffect) => boolean) {}
@@ -46,32 +54,38 @@ export class WriteLog {
   install(): void {
     const paths = this.paths
     const log = this
+    const base = (this.base = { openSync: fs.openSync, writeSync: fs.writeSync, fsyncSync: fs.fsyncSync, fdatasyncSync: fs.fdatasyncSync })
     patchable.openSync = function openSync(this: unknown, ...args: Parameters<typeof fs.openSync>): number {
-      const fd = realOpenSync.apply(fs, args)
+      const fd = base.openSync.apply(fs, args)
       const path = args[0]
       paths.set(fd, path instanceof URL ? fileURLToPath(path) : resolve(String(path)))
       return fd
     }
     patchable.writeSync = function writeSync(this: unknown, ...args: unknown[]): number {
+      const written = (base.writeSync as (...a: unknown[]) => number).apply(fs, args)
+      return written
+    }
+    // The old bytes are kept before the write goes through: wrap again to look first.
+    const write = patchable.writeSync as (...a: unknown[]) => number
+    patchable.writeSync = function writeSync(this: unknown, ...args: unknown[]): number {
       log.before(args)
-      return (realWriteSync as (...a: unknown[]) => number).apply(fs, args)
+      return write.apply(fs, args)
     }
     patchable.fsyncSync = function fsyncSync(this: unknown, fd: number): void {
-      realFsyncSync(fd)
+      base.fsyncSync(fd)
       log.synced(fd)
     }
     patchable.fdatasyncSync = function fdatasyncSync(this: unknown, fd: number): void {
-      realFdatasyncSync(fd)
+      base.fdatasyncSync(fd)
       log.synced(fd)
     }
     syncBuiltinESMExports()
   }
 
   restore(): void {
-    patchable.openSync = realOpenSync
-    patchable.writeSync = realWriteSync
-    patchable.fsyncSync = realFsyncSync
-    patchable.fdatasyncSync = realFdatasyncSync
+    if (!this.base) return
+    Object.assign(patchable, this.base)
+    this.base = null
     syncBuiltinESMExports()
   }
 
@@ -85,15 +99,15 @@ export class WriteLog {
     if (!last || last.file !== write.file || last.offset !== write.offset || last.length !== write.length) return
     this.last = null
     // A file the node removed since (a temporary one) has nothing left to tear.
-    if (!fs.existsSync(last.file)) return
+    if (!realExistsSync(last.file)) return
     const fd = realOpenSync(last.file, 'r+')
     try {
       const from = cut - last.offset
       if (from < last.old.length) realWriteSync(fd, last.old, from, last.old.length - from, cut)
       const end = last.offset + last.length
-      if (end > last.oldSize) fs.ftruncateSync(fd, Math.max(last.oldSize, cut))
+      if (end > last.oldSize) realFtruncateSync(fd, Math.max(last.oldSize, cut))
     } finally {
-      fs.closeSync(fd)
+      realCloseSync(fd)
     }
   }
 
@@ -113,9 +127,9 @@ export class WriteLog {
     if (file === undefined || !placed || placed.length === 0) return
     const { offset, length } = placed
     if (!this.report({ kind: 'write', file, offset, length })) return
-    const oldSize = fs.fstatSync(fd).size
+    const oldSize = realFstatSync(fd).size
     const old = new Uint8Array(Math.max(0, Math.min(length, oldSize - offset)))
-    if (old.length > 0) fs.readSync(fd, old, 0, old.length, offset)
+    if (old.length > 0) realReadSync(fd, old, 0, old.length, offset)
     this.last = { file, offset, length, old, oldSize }
   }
 }

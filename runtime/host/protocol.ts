@@ -18,6 +18,18 @@ export interface HostInit {
   trace: TraceLevel
   /** Log positioned writes to files, so a crash can tear the last one (see WriteLog). */
   logWrites?: boolean
+  /** Resource limits checked inside the host (the heap limit is the worker's own). */
+  limits: HostLimits
+}
+
+/** Per-node limits a host enforces; going over one fails the node with a sentence naming it. */
+export interface HostLimits {
+  /** ArrayBuffers and Buffers the node keeps, in MiB (checked after each batch, after a GC). */
+  buffersMb: number
+  /** Effects (messages, timers, lines) the node may emit while handling one event. */
+  effectsPerEvent: number
+  /** Timers the node may have set at once. */
+  timers: number
 }
 
 /**
@@ -55,6 +67,7 @@ export type HostEffect =
   | { kind: 'timer'; timer: number; at: number } // a timer for the global queue
   | { kind: 'cancel'; timer: number }
   | { kind: 'error'; message: string; event: string }
+  | { kind: 'limit'; message: string; event: string } // went over a resource limit (HostLimits)
   | { kind: 'write'; file: string; offset: number; length: number } // logged writes only
   | { kind: 'synced'; file: string } // an fsync of a logged file: its writes are durable
   // trace-only (level 'full')
@@ -94,8 +107,6 @@ export interface NodeSnapshot {
 export interface HostControl {
   init(init: HostInit, moduleUrl: string): Promise<void>
   inspect(): NodeSnapshot
-  /** Forgets the node, so the worker can serve another (see WarmWorkers). */
-  reset(): void
   /** Tears the node's last logged write at file offset `cut` (see WriteLog). */
   tear(write: TornWrite, cut: number): void
 }

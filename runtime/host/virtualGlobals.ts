@@ -16,22 +16,25 @@ const realRandomUUID = globalThis.crypto.randomUUID.bind(globalThis.crypto)
 export interface VirtualGlobals {
   install(): void
   restore(): void
+  /** Fills `bytes` from the node's seeded stream (crypto's random values). */
+  fill(bytes: Uint8Array): void
 }
 
 export function virtualGlobals(clock: VirtualClock, rng: Rng): VirtualGlobals {
   const now = (): number => VIRTUAL_EPOCH_MS + clock.now
   const VirtualDate = makeVirtualDate(now)
   const random = (): number => rng.float()
+  const fill = (bytes: Uint8Array): void => {
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(0, 255)
+  }
   return {
+    fill,
     install() {
       globalThis.Date = VirtualDate
       Math.random = random
       performance.now = () => clock.now
       globalThis.crypto.getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
-        if (array) {
-          const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
-          for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(0, 255)
-        }
+        if (array) fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
         return array
       }
       globalThis.crypto.randomUUID = () => {

@@ -1,12 +1,17 @@
-// The worker-thread entry of a node. Control calls (init, inspect) go through comlink on their
-// own port; event batches go through parentPort, one message per batch, because one message
-// per event would cap the simulation at a few thousand events per second. (Node's MessagePort
-// is an EventTarget with start(), which is all comlink needs of an endpoint.)
+// The worker-thread entry of a node: one worker serves one node incarnation, then ends (a
+// reused worker would carry globalThis, module state and patched built-ins into the next node).
+// Control calls (init, inspect) go through comlink on their own port; event batches go through
+// parentPort, one message per batch, because one message per event would cap the simulation at a
+// few thousand events per second. (Node's MessagePort is an EventTarget with start(), which is
+// all comlink needs of an endpoint.) Before the node's module loads, the worker confines it
+// (./confine): the ports, timers and built-ins below are the runtime's copies, taken first.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import { format } from 'node:util'
-import { promiseHooks } from 'node:v8'
+import v8, { promiseHooks } from 'node:v8'
+import vm from 'node:vm'
 import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
+import { confineNode } from './confine/index.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
 import { bufferOf, transferablesOf } from './transferables.ts'
@@ -17,10 +22,13 @@ interface WorkerData {
 }
 
 const data = workerData as WorkerData
+const port = parentPort as NonNullable<typeof parentPort>
 const progress = new Float64Array(data.progress)
+const later = setImmediate
+const heapStatistics = v8.getHeapStatistics.bind(v8)
+const collectGarbage = fullGc()
 let host: NodeHost | null = null
-/** Nodes served: each imports its module under a new URL, as a fresh instance. */
-let served = 0
+const MiB = 1024 * 1024
 
 // Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
 // the batch that caused it (see `settle` below), not whenever the rejection surfaces.
@@ -34,11 +42,19 @@ promiseHooks.onInit(() => {
 
 const control: HostControl = {
   async init(init: HostInit, moduleUrl: string): Promise<void> {
+    if (host) throw new Error('this worker already serves a node')
     const created = new NodeHost(init)
     installGlobals(created)
+    confineNode({
+      dataDir: init.dataDir,
+      randomBytes: (into) => created.globals.fill(into),
+      now: () => created.clock.now,
+      timers: { setTimeout: created.clock.setTimeout, setInterval: created.clock.setInterval, clearTimeout: created.clock.clearTimeout, clearInterval: created.clock.clearTimeout },
+      write: (stream, text) => created.log(stream, text.replace(/\n$/, '')),
+    })
     let exported: unknown
     try {
-      exported = (await import(`${moduleUrl}?node=${++served}`)).default
+      exported = (await import(moduleUrl)).default
     } catch (err) {
       throw new Error(`importing the module failed: ${describeError(err)}`)
     }
@@ -66,16 +82,11 @@ const control: HostControl = {
   tear(write, cut) {
     host?.writes?.tear(write, cut)
   },
-  reset() {
-    host?.writes?.restore()
-    host = null
-    progress[0] = PROGRESS_IDLE
-  },
 }
 
 Comlink.expose(control, data.control as unknown as Comlink.Endpoint)
 
-parentPort?.on('message', (request: StepRequest) => {
+port.on('message', (request: StepRequest) => {
   const running = host
   if (!running) throw new Error('step before init')
   promised = false
@@ -84,13 +95,27 @@ parentPort?.on('message', (request: StepRequest) => {
     progress[0] = what
   })
   progress[0] = PROGRESS_IDLE
-  if (!promised) return post(reply)
+  if (!promised) return finish(running, reply)
   // Promise callbacks the batch started run now, so whatever they do is reported with this batch.
-  setImmediate(() => {
+  later(() => {
     running.settle(reply)
-    post(reply)
+    finish(running, reply)
   })
 })
+
+/** Checks the node's buffers against its limit, then posts the reply. */
+function finish(running: NodeHost, reply: StepReply): void {
+  const limit = running.init.limits.buffersMb * MiB
+  // Counted after a full collection, so the verdict is the same on every run: only what the
+  // node still holds counts, not garbage the collector had not reached yet.
+  if (heapStatistics().external_memory > limit) {
+    collectGarbage()
+    const held = heapStatistics().external_memory
+    if (held > limit) running.noteLimit(`it holds ${Math.round(held / MiB)} MiB of ArrayBuffers and Buffers, over its limit of ${running.init.limits.buffersMb} MiB`)
+    running.settle(reply)
+  }
+  post(reply)
+}
 
 function post(reply: StepReply): void {
   const transfer = new Set<ArrayBuffer>()
@@ -101,10 +126,10 @@ function post(reply: StepReply): void {
     }
   }
   try {
-    parentPort?.postMessage(reply, [...transfer])
+    port.postMessage(reply, [...transfer])
   } catch (err) {
     // A message that cannot be cloned (a function, a class instance with methods...): name it.
-    parentPort?.postMessage(uncloneable(reply, err))
+    port.postMessage(uncloneable(reply, err))
   }
 }
 
@@ -127,6 +152,14 @@ function uncloneable(reply: StepReply, err: unknown): StepReply {
   const last = reply.entries.at(-1)
   const message = `the node's effects cannot be copied between threads: ${describeError(err)}`
   return { handled: reply.handled, entries: last ? [{ key: last.key, t: last.t, effects: [{ kind: 'error', event: 'a step', message }] }] : [] }
+}
+
+/** A full, synchronous garbage collection: `gc` when the process exposes it, else enabled here. */
+function fullGc(): () => void {
+  const g = globalThis as { gc?: () => void }
+  if (typeof g.gc === 'function') return g.gc.bind(globalThis)
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
 }
 
 /** Timers and randomness follow the virtual clock; console output becomes trace `log` records. */

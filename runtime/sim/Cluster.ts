@@ -22,7 +22,7 @@ import { ClientHandle } from './ClientHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { HostHandle } from './HostHandle.ts'
 import { InlineHost } from './InlineHost.ts'
-import { DEFAULT_TEAR_WITHIN, type ClusterOptions, type NodeSpec, validateClusterOptions } from './options.ts'
+import { DEFAULT_TEAR_WITHIN, NODE_LIMITS, type ClusterOptions, type NodeLimits, type NodeSpec, validateClusterOptions } from './options.ts'
 import { SimNode, type NodeStatus } from './SimNode.ts'
 import { Simulation, type SimulationStats } from './Simulation.ts'
 import { Waiter } from './Waiter.ts'
@@ -58,9 +58,11 @@ export class Cluster {
   /** Virtual ms before a crash in which a node's last write can be torn; null: no tearing. */
   private readonly tearWithin: number | null
   private readonly diskRng: Rng
+  private readonly limits: NodeLimits
 
   private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
     this.seed = options.seed
+    this.limits = { ...NODE_LIMITS, ...options.limits }
     this.network = new SimNetwork(options.network, new Rng(deriveSeed(this.seed, 'network')))
     const torn = options.tornWrites
     this.tearWithin = torn === true ? DEFAULT_TEAR_WITHIN : torn ? (torn.withinMs ?? DEFAULT_TEAR_WITHIN) : null
@@ -333,9 +335,8 @@ export class Cluster {
     this.sim.stop()
     const nodes = [...this.nodes.values()]
     const hosts = await Promise.allSettled(nodes.map((n) => n.ready ?? Promise.resolve(null)))
-    // Healthy nodes' workers go back to the pool; data directories go only once every node has
-    // stopped: none may still be writing.
-    await Promise.all(hosts.map((h, i) => (h.status !== 'fulfilled' ? undefined : nodes[i]?.status === 'up' ? h.value?.retire() : h.value?.terminate())))
+    // Data directories go only once every node's worker has exited: none may still be writing.
+    await Promise.all(hosts.map((h) => (h.status === 'fulfilled' ? h.value?.terminate() : undefined)))
     await Promise.all(this.terminating)
     this.tracer.close()
     if (this.ownsDataRoot) {
@@ -352,7 +353,7 @@ export class Cluster {
   private async boot(specs: NodeSpec[]): Promise<void> {
     const urls = await Promise.all(
       specs.map((spec) =>
-        compileModule(spec.module).catch((err: unknown) => {
+        compileModule(spec.module, { kind: 'node' }).catch((err: unknown) => {
           throw new DistlabError('NODE_LOAD', `node '${spec.name}' (${spec.module}): ${messageOf(err)}`)
         }),
       ),
@@ -387,6 +388,7 @@ export class Cluster {
       incarnation: node.incarnation,
       trace: this.tracer.level,
       logWrites: this.tearWithin !== null,
+      limits: { buffersMb: this.limits.buffersMb, effectsPerEvent: this.limits.effectsPerEvent, timers: this.limits.timers },
     }
     // A torn write of the previous incarnation is undone on disk before this one can read it.
     const tearing = node.tearing ?? Promise.resolve()
@@ -395,6 +397,7 @@ export class Cluster {
         ? tearing.then(() => InlineHost.create(init, node.moduleUrl, { shareModules: this.options.shareModules }))
         : tearing.then(() => WorkerHost.spawn(init, node.moduleUrl, {
             stepTimeoutMs: this.options.stepTimeoutMs,
+            heapMb: this.limits.heapMb,
             onDeath: (message) => {
               if (node.ready !== ready) return
               this.sim.trace({ t: this.now, node: node.name, kind: 'node.error', error: message })
@@ -413,9 +416,7 @@ export class Cluster {
     this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'start', node, inc: node.incarnation })
   }
 
-  // The incarnation's memory goes with its host: its worker, if idle and healthy, is reset and
-  // reused (a restart then costs a module load, not a thread boot: restart-heavy graders restart a
-  // node every 200 ms); a worker caught mid-batch or dead is terminated. In a run with torn
+  // The incarnation's memory goes with its host: its worker is terminated. In a run with torn
   // writes, the write to tear is chosen here, from what the simulation saw, so it is the same on
   // every run of the seed; the host undoes its tail before it goes.
   private takeDown(node: SimNode, tear = true): void {
@@ -427,13 +428,13 @@ export class Cluster {
     const torn = tear && pending ? this.tearOf(node) : null
     node.lastWrite = null
     if (!pending) return
-    if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
+    if (!torn) return this.track(pending.then((host) => host.terminate(), () => {}))
     // The trace already says the write is torn: if the host cannot make it so, the run is wrong.
     const undo = (host: HostHandle): Promise<void> =>
       host.tear(torn.write, torn.cut).catch((err: unknown) => {
         this.sim.fail(new DistlabError('NODE_FAILED', `node '${node.name}': tearing its last write failed: ${messageOf(err)}`))
       })
-    node.tearing = pending.then((host) => undo(host).then(() => host.retire()), () => {})
+    node.tearing = pending.then((host) => undo(host).then(() => host.terminate()), () => {})
     this.track(node.tearing)
   }
 

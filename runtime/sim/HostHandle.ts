@@ -8,13 +8,13 @@ export interface HostHandle {
   tear(write: TornWrite, cut: number): Promise<void>
   /** Stops the host; resolves when it is gone (a worker's thread has exited). */
   terminate(): Promise<void>
-  /** Stops a healthy host at the end of a run; its thread may serve another node. */
-  retire(): Promise<void>
 }
 
 export interface HostOptions {
   /** Wall-clock budget for one batch; past it the node is declared hung and terminated. */
   stepTimeoutMs: number
+  /** The worker's JS heap limit in MiB; past it the worker dies (an out-of-memory failure). */
+  heapMb: number
   /** Called once if the host dies outside a step (exit, out of memory). */
   onDeath(message: string): void
 }

@@ -65,6 +65,4 @@ export class InlineHost implements HostHandle {
   }
 
   async terminate(): Promise<void> {}
-
-  async retire(): Promise<void> {}
 }

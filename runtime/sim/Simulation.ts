@@ -25,6 +25,7 @@ import { messageSize } from '../network/Bandwidth.ts'
 import type { HashPool } from '../pool/HashPool.ts'
 import type { VirtualPool } from '../pool/VirtualPool.ts'
 import { roundMicros } from '../virtualTime.ts'
+import { cleanText, replyProblem } from './checkReply.ts'
 
 /** A message with its bulk data summarized, for trace records of data that is handed over. */
 function sizesOnly(msg: Message): Message {
@@ -431,6 +432,10 @@ export class Simulation {
       const host = node.host ?? (await node.ready)
       await this.resolvePending(items)
       const reply = await host.step({ items, until })
+      const problem = replyProblem(reply, items, until)
+      if (problem) {
+        throw new NodeFailure('NODE_FAILED', node.name, `node '${node.name}' answered the runtime with a malformed reply (${problem}); node code must not post on the worker's port or patch the runtime`)
+      }
       return [node, crashed() ? null : reply]
     } catch (err) {
       if (crashed() || this.stopped) return [node, null]
@@ -464,15 +469,17 @@ export class Simulation {
         case 'pool':
           this.submitPoolJob(node, effect.job)
           break
-        case 'print':
-          node.console.push(effect.line)
-          this.tracer.emit({ t: this.now, node: node.name, kind: 'console', line: effect.line })
+        case 'print': {
+          const line = cleanText(effect.line)
+          node.console.push(line)
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'console', line })
           break
+        }
         case 'prompt':
-          this.tracer.emit({ t: this.now, node: node.name, kind: 'prompt', text: effect.text })
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'prompt', text: cleanText(effect.text) })
           break
         case 'log':
-          this.tracer.emit({ t: this.now, node: node.name, kind: 'log', level: effect.level, text: effect.text })
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'log', level: cleanText(effect.level, 16), text: cleanText(effect.text) })
           break
         case 'timer': {
           const item = { t: effect.at, seq: this.seq++, kind: 'timer' as const, node, inc: node.incarnation, timer: effect.timer, dead: false }
@@ -494,8 +501,10 @@ export class Simulation {
         case 'synced':
           if (node.lastWrite?.file === effect.file) node.lastWrite = null
           break
-        case 'error': {
-          const message = `node '${node.name}' threw while handling ${effect.event}: ${effect.message}`
+        case 'error':
+        case 'limit': {
+          const what = effect.kind === 'error' ? 'threw' : 'went over a resource limit'
+          const message = `node '${node.name}' ${what} while handling ${cleanText(effect.event, 200)}: ${cleanText(effect.message, 4000)}`
           this.nodeFailed(node, message, new NodeFailure('NODE_FAILED', node.name, message))
           return false
         }

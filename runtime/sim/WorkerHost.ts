@@ -1,5 +1,5 @@
-// A node incarnation in its own worker thread. Batches go over parentPort; init and inspect over
-// comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
+// A node incarnation in its own worker thread, used once and terminated. Batches go over
+// parentPort; init and inspect over comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
 // in from a shared progress cell, so the report names the event, not just the node.
 import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
@@ -30,7 +30,6 @@ export class WorkerHost implements HostHandle {
 
   private readonly worker: Worker
   private readonly progress: Float64Array
-  private readonly detach: () => void
 
   private constructor(
     private readonly name: string,
@@ -55,17 +54,10 @@ export class WorkerHost implements HostHandle {
       stream.setEncoding('utf8')
       stream.on('data', onOutput)
     }
-    // A worker that goes back to the pool must not keep calling into this host.
-    this.detach = () => {
-      worker.off('message', onMessage)
-      worker.off('error', onError)
-      worker.off('exit', onExit)
-      for (const stream of [worker.stdout, worker.stderr]) stream.off('data', onOutput)
-    }
   }
 
   static async spawn(init: HostInit, moduleUrl: string, options: HostOptions): Promise<WorkerHost> {
-    const booted = await warmWorkers.take()
+    const booted = await warmWorkers.take(options.heapMb)
     const host = new WorkerHost(init.name, booted, booted.remote, options)
     try {
       await Promise.race([booted.remote.init(init, moduleUrl), host.gone, timeout(options.stepTimeoutMs * 2, 'loading the module took too long (an endless loop at its top level?)')])
@@ -78,7 +70,7 @@ export class WorkerHost implements HostHandle {
 
   step(request: StepRequest): Promise<StepReply> {
     if (this.dead) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' ${this.dead}`))
-    // Once retired, the worker may already serve another node: nothing more goes to it from here.
+    // Once stopped, nothing more goes to it from here.
     if (this.terminated) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped`))
     return new Promise<StepReply>((resolve, reject) => {
       const timer = setTimeout(() => this.hung(), this.options.stepTimeoutMs)
@@ -96,23 +88,6 @@ export class WorkerHost implements HostHandle {
   async tear(write: TornWrite, cut: number): Promise<void> {
     if (this.dead || this.terminated || this.pending) throw new Error(this.dead ? `its worker ${this.dead}` : this.pending ? 'it was handling a batch' : 'its worker was already stopped')
     await Promise.race([this.control.tear(write, cut), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not tear its last write within ${this.options.stepTimeoutMs} ms`)])
-  }
-
-  /**
-   * Ends this node's use of a healthy worker and hands the worker back to the pool, reset. Anything
-   * doubtful (dead, hung, a batch in flight, no answer to the reset) terminates it instead.
-   */
-  async retire(): Promise<void> {
-    if (this.terminated || this.dead || this.pending) return this.terminate()
-    this.terminated = true
-    try {
-      await Promise.race([this.control.reset(), this.gone, timeout(this.options.stepTimeoutMs, 'reset took too long')])
-    } catch {
-      this.terminated = false
-      return this.terminate()
-    }
-    this.detach()
-    warmWorkers.release(this.booted)
   }
 
   /** Stops the worker; resolves once its thread has exited (its files are closed). */

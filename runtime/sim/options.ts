@@ -1,7 +1,7 @@
 // Cluster options: one all-optional interface (but `nodes`), one defaults constant, and checks at
 // the door that name the option and the fix (piscina's constructor style).
 import { DistlabError } from '../errors.ts'
-import type { TraceLevel } from '../host/protocol.ts'
+import type { HostLimits, TraceLevel } from '../host/protocol.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import type { LinkConfig } from '../network/LinkConfig.ts'
 import { validatePoolConfig, type PoolConfig } from '../pool/VirtualPool.ts'
@@ -86,7 +86,17 @@ export interface ClusterOptions {
    * default; a `disk.torn` record tells what was torn.
    */
   tornWrites?: boolean | { withinMs?: number }
+  /** What each node may use; going over a limit fails the node with a sentence naming it. */
+  limits?: Partial<NodeLimits>
 }
+
+/** Per-node resource limits (besides the wall time of one batch, `stepTimeoutMs`). */
+export interface NodeLimits extends HostLimits {
+  /** The worker's JS heap, in MiB. */
+  heapMb: number
+}
+
+export const NODE_LIMITS: NodeLimits = { heapMb: 512, buffersMb: 1024, effectsPerEvent: 100_000, timers: 10_000 }
 
 export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' } as const
 
@@ -111,6 +121,13 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   const torn = valid.tornWrites
   if (torn !== undefined && typeof torn !== 'boolean' && !(typeof torn === 'object' && torn !== null && (torn.withinMs === undefined || (typeof torn.withinMs === 'number' && torn.withinMs >= 0))))
     bad('options.tornWrites must be true, false or { withinMs: a non-negative number of virtual ms }')
+  if (valid.limits !== undefined) {
+    if (typeof valid.limits !== 'object' || valid.limits === null) bad('options.limits must be an object like { heapMb: 512 }')
+    for (const [key, value] of Object.entries(valid.limits)) {
+      if (!(key in NODE_LIMITS)) bad(`options.limits.${key} is not a limit; limits: ${Object.keys(NODE_LIMITS).join(', ')}`)
+      if (!(Number.isInteger(value) && value > 0)) bad(`options.limits.${key} must be a positive integer (got ${JSON.stringify(value)})`)
+    }
+  }
   if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
   const names = new Set<string>()

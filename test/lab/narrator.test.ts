@@ -1,6 +1,7 @@
 // The scenario board: redrawn in place under the story on a terminal, only kept frames in logs.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { kleur, plain } from '../../lab/format.ts'
 import { Narrator } from '../../lab/scenario/Narrator.ts'
 
 const test = suite('narrator board')
@@ -32,6 +33,21 @@ test('without a terminal only kept boards are printed', () => {
   assert.is(out.length, 2)
   assert.match(out[0] as string, /hello/)
   assert.is(out[1], 'a 100%')
+})
+
+test('narration is plain in the trace and colored as it is printed: a green ✓, a red ✗ line', () => {
+  const out: string[] = []
+  const narrator = new Narrator({ verbose: false, live: false, write: (line) => out.push(line) })
+  const enabled = kleur.enabled
+  kleur.enabled = true
+  try {
+    for (const text of ['✓ node00: identical', '✗ node01: part 3 differs', 'plain words']) narrator.record({ seq: 0, t: 0, node: 'lab', kind: 'note', text })
+  } finally {
+    kleur.enabled = enabled
+  }
+  assert.equal(out.map(plain), ['  ✓ node00: identical', '  ✗ node01: part 3 differs', '  plain words'])
+  assert.ok((out[0] as string).includes('\u001b[32m✓\u001b[39m'), 'the ✓ is green')
+  assert.ok((out[1] as string).includes('\u001b[31m✗ node01'), 'the ✗ line is red')
 })
 
 test.run()

@@ -6,6 +6,7 @@ import { emit, raise, setup } from 'xstate'
 import { NodeHost } from '../../runtime/host/NodeHost.ts'
 import type { HostEffect, HostInit, StepReply, StepRequest } from '../../runtime/host/protocol.ts'
 import { defineNode, print, type NodeEffect } from '../../runtime/node/index.ts'
+import { NODE_LIMITS } from '../../runtime/sim/options.ts'
 
 const test = suite('host')
 
@@ -30,7 +31,7 @@ const machine = setup({
   on: { TICK: { actions: emit(({ event }) => print(`tick ${event.n} at ${Date.now() % 1000}`)) } },
 })
 
-const init: HostInit = { name: 'h', address: 'h', peers: [], config: {}, dataDir: '/tmp', seed: 1, incarnation: 1, trace: 'off' }
+const init: HostInit = { name: 'h', address: 'h', peers: [], config: {}, dataDir: '/tmp', seed: 1, incarnation: 1, trace: 'off', limits: NODE_LIMITS }
 
 /** Steps with the node's virtual globals in place, as the worker and inline hosts do. */
 function step(host: NodeHost, request: StepRequest): StepReply {
