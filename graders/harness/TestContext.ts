@@ -2,6 +2,7 @@
 // from that solution (stopped after the test whatever happens), and checks that read as sentences.
 import { isDeepStrictEqual } from 'node:util'
 import { Cluster, Rng, type ClusterOptions, type NodeSpec } from '../../runtime/index.ts'
+import type { NodeLimits } from '../../runtime/sim/options.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import type { Solution } from './solution.ts'
 
@@ -63,6 +64,8 @@ export interface TestContextOptions {
   traceFile?: string
   /** The trace's title: assignment, test and base seed. */
   title?: string
+  /** Per-node resource limits of every cluster the test starts. */
+  limits?: Partial<NodeLimits>
   onProgress?(text: string): void
 }
 
@@ -96,6 +99,7 @@ export class GraderTestContext implements TestContext {
       ...rest,
       seed: n === 0 ? this.seed : this.seed + n,
       maxTime: this.options.timeLimit,
+      limits: { ...rest.limits, ...this.options.limits },
       nodes: solutionNodes(this.solution, nodes),
       trace: { memory: records ? 'net' : false, file: file || undefined, title: this.options.title },
     })

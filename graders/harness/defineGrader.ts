@@ -18,6 +18,11 @@ export interface GraderTest {
 export interface Grader {
   assignment: string
   tests: GraderTest[]
+  /**
+   * Node modules the tests start besides the solution's (another assignment's reference, say).
+   * The grading sandbox compiles nothing itself: what is not listed here cannot be started there.
+   */
+  modules?: string[]
 }
 
 export function defineGrader(grader: Grader): Grader {

@@ -2,6 +2,7 @@
 // time (the clusters' maxTime) and in wall time (a race here). A solution that throws, hangs or
 // never answers fails that test with a reason; the grader itself always finishes.
 import { deriveSeed, isDistlabError, messageOf } from '../../runtime/index.ts'
+import type { NodeLimits } from '../../runtime/sim/options.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'
@@ -18,6 +19,10 @@ export interface GradeOptions {
   only?: string[]
   /** Write the trace of each test (`name` inserted when several tests run). */
   traceFile?: string
+  /** Insert the test's name into traceFile even when one test runs (a resumed run of several). */
+  traceNamed?: boolean
+  /** Per-node resource limits for every cluster (default: NODE_LIMITS). */
+  limits?: Partial<NodeLimits>
   onTestStart?(test: GraderTest, index: number, total: number): void
   /** A long test says where it is (see TestContext.progress). */
   onTestProgress?(test: GraderTest, text: string): void
@@ -46,6 +51,8 @@ export interface GradeReport {
   points: number
   maxPoints: number
   tests: TestResult[]
+  /** Set when the solution could not be graded at all (missing files, no build): why. */
+  unusable?: string
 }
 
 export const DEFAULT_TIME_LIMIT = 60_000
@@ -65,7 +72,7 @@ export async function runGrader(grader: Grader, options: GradeOptions): Promise<
   const results: TestResult[] = []
   for (const [index, test] of tests.entries()) {
     options.onTestStart?.(test, index, tests.length)
-    const traceFile = options.traceFile && (tests.length === 1 ? options.traceFile : options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `.${test.name}$1`))
+    const traceFile = options.traceFile && traceFileOf(options.traceFile, test.name, tests.length > 1 || options.traceNamed === true)
     const result = await runTest(test, { ...options, traceFile })
     results.push(result)
     options.onTestEnd?.(result)
@@ -80,15 +87,26 @@ export async function runGrader(grader: Grader, options: GradeOptions): Promise<
   }
 }
 
+/** Wall ms a test may take at a scale. */
+export function wallLimitOf(test: GraderTest, scale: Scale): number {
+  return typeof test.wallLimit === 'object' ? test.wallLimit[scale] : (test.wallLimit ?? DEFAULT_WALL_LIMIT)
+}
+
+/** The trace file of one test: `FILE` alone, or with the test's name before the extension. */
+export function traceFileOf(file: string, test: string, named: boolean): string {
+  return named ? file.replace(/(\.jsonl(\.gz)?)?$/, `.${test}$1`) : file
+}
+
 async function runTest(test: GraderTest, options: GradeOptions): Promise<TestResult> {
   const seed = deriveSeed(options.seed, test.name)
-  const wallLimit = typeof test.wallLimit === 'object' ? test.wallLimit[options.scale ?? 'full'] : (test.wallLimit ?? DEFAULT_WALL_LIMIT)
+  const wallLimit = wallLimitOf(test, options.scale ?? 'full')
   const context = new GraderTestContext({
     seed,
     scale: options.scale,
     solution: options.solution,
     timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT,
     traceFile: options.traceFile,
+    limits: options.limits,
     onProgress: options.onTestProgress && ((text) => options.onTestProgress?.(test, text)),
     title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
   })

@@ -1,14 +1,15 @@
-// Finds and checks a solution before any test runs: a directory (or a .zip of one) with one module
-// per role, each compiling and default-exporting defineNode(...). Everything missing is reported
-// at once, in one message that says what each file must be.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+// Finds and checks a solution before any test runs: a directory with one module per role, each
+// compiling and default-exporting defineNode(...). Finding is the trusted side's job (the parent
+// of the grading sandbox: it compiles what it found); loading each module once in a worker, which
+// runs the student's top-level code, happens where tests run (in the sandbox). Everything missing
+// is reported at once, in one message that says what each file must be.
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, normalize, resolve, sep } from 'node:path'
-import { unzipSync } from 'fflate'
+import { join, resolve } from 'node:path'
 import { compileModule, displayPath } from '../../runtime/build/compileModule.ts'
 import { DistlabError, messageOf } from '../../runtime/errors.ts'
-import { WorkerHost } from '../../runtime/sim/WorkerHost.ts'
 import { NODE_LIMITS } from '../../runtime/sim/options.ts'
+import { WorkerHost } from '../../runtime/sim/WorkerHost.ts'
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
 
@@ -19,8 +20,17 @@ export interface SolutionShape {
   referenceDir: string
 }
 
-export interface Solution {
+/** A solution as found on disk: plain data, so the parent can hand it to the sandbox. */
+export interface SolutionFiles {
   /** How to name it in reports and replay commands. */
+  label: string
+  dir: string
+  isReference: boolean
+  /** role → its module file. */
+  files: Record<string, string>
+}
+
+export interface Solution {
   label: string
   dir: string
   isReference: boolean
@@ -28,10 +38,13 @@ export interface Solution {
   module(role: string): string
 }
 
-export async function loadSolution(shape: SolutionShape, source?: string): Promise<Solution> {
+/** The solution in directory `source` (the reference when undefined), or what it lacks. */
+export function findSolution(shape: SolutionShape, source?: string, label?: string): SolutionFiles {
   const isReference = source === undefined
-  const dir = isReference ? shape.referenceDir : await locate(resolve(source), Object.keys(shape.roles))
-  const label = isReference ? `${displayPath(dir)} (reference)` : source
+  const dir = isReference ? shape.referenceDir : resolve(source)
+  const name = label ?? (isReference ? `${displayPath(dir)} (reference)` : (source as string))
+  if (!existsSync(dir)) throw new DistlabError('BAD_INPUT', `--solution ${name}: no such file or directory`)
+  if (!statSync(dir).isDirectory()) throw new DistlabError('BAD_INPUT', `--solution ${name}: give a directory or a .zip of one`)
   const files: Record<string, string> = {}
   const missing: string[] = []
   for (const [role, description] of Object.entries(shape.roles)) {
@@ -40,24 +53,49 @@ export async function loadSolution(shape: SolutionShape, source?: string): Promi
     else missing.push(`  ${role}.ts — ${description}`)
   }
   if (missing.length) {
-    throw new DistlabError(
-      'BAD_INPUT',
-      `solution ${label} is missing:\n${missing.join('\n')}\neach must end with \`export default defineNode({ machine })\` (import it from 'distlab/node')`,
-    )
+    throw new DistlabError('BAD_INPUT', `solution ${name} is missing:\n${missing.join('\n')}\neach must end with \`export default defineNode({ machine })\` (import it from 'distlab/node')`)
   }
-  await preflight(files)
-  return { label, dir, isReference, module: (role) => files[role] ?? fail(`the solution has no '${role}' module`) }
+  return { label: name, dir, isReference, files }
+}
+
+/** The folder under `root` (an unpacked zip) that holds the first role's module: the shallowest. */
+export function solutionRoot(root: string, roles: string[]): string {
+  const first = roles[0] ?? ''
+  const names = new Set(EXTENSIONS.map((ext) => first + ext))
+  const queue = [root]
+  for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    if (entries.some((e) => e.isFile() && names.has(e.name))) return dir
+    for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '__MACOSX') queue.push(join(dir, e.name))
+  }
+  return root
+}
+
+export function solutionOf(found: SolutionFiles): Solution {
+  return {
+    label: found.label,
+    dir: found.dir,
+    isReference: found.isReference,
+    module: (role) => found.files[role] ?? fail(`the solution has no '${role}' module`),
+  }
+}
+
+/** Finds the solution and loads each module once (in-process grading: trusted code, tests). */
+export async function loadSolution(shape: SolutionShape, source?: string): Promise<Solution> {
+  const found = findSolution(shape, source)
+  await preflightSolution(found.files)
+  return solutionOf(found)
 }
 
 /** Compiles every module and loads each once in a worker, so a broken one is named up front. */
-async function preflight(files: Record<string, string>): Promise<void> {
+export async function preflightSolution(files: Record<string, string>): Promise<void> {
   const problems = await Promise.all(
     Object.entries(files).map(async ([role, file]) => {
       try {
         const url = await compileModule(file, { kind: 'node' })
         const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS }
         const host = await WorkerHost.spawn(init, url, { stepTimeoutMs: 5000, heapMb: NODE_LIMITS.heapMb, onDeath: () => {} })
-        host.terminate()
+        await host.terminate()
         return null
       } catch (err) {
         return `${displayPath(file)}: ${messageOf(err)}`
@@ -66,37 +104,6 @@ async function preflight(files: Record<string, string>): Promise<void> {
   )
   const found = problems.filter((p): p is string => p !== null)
   if (found.length) throw new DistlabError('NODE_LOAD', found.join('\n'))
-}
-
-async function locate(path: string, roles: string[]): Promise<string> {
-  if (!existsSync(path)) throw new DistlabError('BAD_INPUT', `--solution ${path}: no such file or directory`)
-  if (statSync(path).isDirectory()) return path
-  if (path.endsWith('.zip')) return unzipSolution(path, roles)
-  throw new DistlabError('BAD_INPUT', `--solution ${path}: give a directory or a .zip of one`)
-}
-
-/** Extracts a zip to a temporary directory and returns the folder that holds the role files. */
-function unzipSolution(path: string, roles: string[]): string {
-  let entries: Record<string, Uint8Array>
-  try {
-    entries = unzipSync(readFileSync(path))
-  } catch (err) {
-    throw new DistlabError('BAD_INPUT', `--solution ${path}: not a readable zip (${messageOf(err)})`)
-  }
-  const root = mkdtempSync(join(tmpdir(), 'distlab-solution-'))
-  for (const [name, data] of Object.entries(entries)) {
-    const target = normalize(join(root, name))
-    if (!target.startsWith(root + sep)) throw new DistlabError('BAD_INPUT', `--solution ${path}: entry '${name}' points outside the archive`)
-    if (name.endsWith('/')) continue
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, data)
-  }
-  const first = roles[0] ?? ''
-  const candidates = Object.keys(entries)
-    .filter((name) => EXTENSIONS.some((ext) => name === first + ext || name.endsWith(`/${first}${ext}`)))
-    .map((name) => dirname(join(root, name)))
-    .sort((a, b) => a.length - b.length)
-  return candidates[0] ?? root
 }
 
 function fail(message: string): never {

@@ -3,6 +3,7 @@
 // concurrency, crashes or an unreliable network require the clients' history to be linearizable.
 import { CallTimeout } from '../../runtime/index.ts'
 import type { ErrorReply, GetOk, PutOk } from '../../assignments/pbservice/messages.ts'
+import { COORDINATOR_MODULE } from '../../assignments/pbservice/setting.ts'
 import { defineGrader } from '../harness/defineGrader.ts'
 import type { TestContext } from '../harness/TestContext.ts'
 import { DEAD_PINGS, TICK, checkHistory, expectGet, put, startPb, type Pb } from './pbCluster.ts'
@@ -74,6 +75,7 @@ async function chaos(t: TestContext, pb: Pb, seconds: number): Promise<void> {
 
 export default defineGrader({
   assignment: 'pbservice',
+  modules: [COORDINATOR_MODULE],
   tests: [
     {
       name: 'first-master',

@@ -1,10 +1,10 @@
 // What every lab command shares: flags validated by node's parseArgs, one top-level catch that
-// prints one clear line (the stack only with --debug), exit code 1 on error.
+// prints one clear line (the stack only with --debug), exit code 1 on error (or the command's own).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 
-export async function runCli(usage: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+export async function runCli(usage: string, main: (argv: string[]) => Promise<number>, options: { errorExitCode?: number } = {}): Promise<void> {
   const argv = process.argv.slice(2)
   const debug = argv.includes('--debug')
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -17,7 +17,7 @@ export async function runCli(usage: string, main: (argv: string[]) => Promise<nu
     console.error(kleur.red(`distlab: ${messageOf(err)}`))
     if (debug && err instanceof Error) console.error(kleur.gray(err.stack ?? ''))
     else if (!(err instanceof DistlabError || err instanceof TypeError)) console.error(kleur.gray('(run again with --debug for the stack)'))
-    process.exitCode = 1
+    process.exitCode = options.errorExitCode ?? 1
   }
 }
 

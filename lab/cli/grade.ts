@@ -1,10 +1,15 @@
-// `npm run grade <id>` scores a solution with the assignment's grader, like the course will.
+// `npm run grade <id>` scores a solution with the assignment's grader, like the course will. This
+// process is the trusted parent: the solution runs in a sandbox (lab/grade/gradeSubmission.ts),
+// and only this process prints the score, writes result files and picks the exit code:
+// 0 every test passed, 1 tests failed, 2 bad input or a solution that cannot be used.
 import { findAssignment } from '../../assignments/registry.ts'
-import { runGrader, selectTests } from '../../graders/harness/runGrader.ts'
-import { loadSolution } from '../../graders/harness/solution.ts'
+import { selectTests } from '../../graders/harness/runGrader.ts'
 import { kleur } from '../format.ts'
+import { gradeSubmission } from '../grade/gradeSubmission.ts'
+import { checkOutput, writeOutput } from '../grade/outputs.ts'
 import { formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
-import { toGradescope, toJson, toJunit, writeOutput } from '../grade/writeResults.ts'
+import { networkNamespace } from '../grade/SandboxProcess.ts'
+import { toGradescope, toJson, toJunit } from '../grade/writeResults.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
@@ -16,63 +21,77 @@ const USAGE = `usage: npm run grade <assignment> [-- --solution DIR|ZIP --seed N
   --scale SCALE       full (default): the course's sizes; reduced: the same tests on small files (torrent)
   --trace FILE        write each test's trace (the test's name is added when several run)
   --json FILE         write the results as JSON; --junit FILE as JUnit XML; --gradescope FILE as Gradescope results.json
-  exit code 0 only when every test passed`
+  --trusted           run the solution in this process, without the sandbox (your own code only)
+  exit code 0 when every test passed, 1 when tests failed, 2 on bad input or a solution that cannot be used`
 
-await runCli(USAGE, async (argv) => {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      solution: { type: 'string' },
-      seed: { type: 'string' },
-      test: { type: 'string', multiple: true },
-      scale: { type: 'string' },
-      trace: { type: 'string' },
-      json: { type: 'string' },
-      junit: { type: 'string' },
-      gradescope: { type: 'string' },
-    },
-    USAGE,
-  )
-  if (positionals.length !== 1) throw new TypeError(`name one assignment to grade\n${USAGE}`)
-  const assignment = findAssignment(positionals[0])
-  const seed = parseSeed(values.seed)
-  const scale = parseScale(values.scale)
-  const grader = await assignment.grader()
-  const tests = selectTests(grader, values.test)
-  const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)
-  const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed, scale }
-  const width = Math.max(...tests.map((t) => t.name.length))
-  const live = process.stdout.isTTY === true
-  let position = ''
-  console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${solution.label} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`}`))
-  const report = await runGrader(grader, {
-    assignment: assignment.id,
-    solution,
-    seed,
-    scale,
-    only: values.test,
-    traceFile: values.trace,
-    onTestStart: (test, index, total) => {
-      position = `  … [${index + 1}/${total}] ${test.name}`
-      if (live) process.stdout.write(kleur.gray(position))
-    },
-    onTestProgress: (_test, text) => {
-      if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(`${position}: ${text}`)}`)
-    },
-    onTestEnd: (result) => {
-      if (live) process.stdout.write('\r\u001b[2K')
-      for (const line of formatResult(result, info, width)) console.log(line)
-    },
-  })
-  console.log(formatTotal(report))
-  if (values.json) writeOutput(values.json, toJson(report, info))
-  if (values.junit) writeOutput(values.junit, toJunit(report))
-  if (values.gradescope) writeOutput(values.gradescope, toGradescope(report, info))
-  for (const [flag, path] of [['json', values.json], ['junit', values.junit], ['gradescope', values.gradescope]] as const) {
-    if (path) console.log(kleur.gray(`${flag} results: ${path}`))
-  }
-  return report.points === report.maxPoints ? 0 : 1
-})
+const OUTPUTS = ['json', 'junit', 'gradescope'] as const
+
+await runCli(
+  USAGE,
+  async (argv) => {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        solution: { type: 'string' },
+        seed: { type: 'string' },
+        test: { type: 'string', multiple: true },
+        scale: { type: 'string' },
+        trace: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        gradescope: { type: 'string' },
+        trusted: { type: 'boolean' },
+      },
+      USAGE,
+    )
+    if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment to grade\n${USAGE}`)
+    const assignment = findAssignment(positionals[0])
+    const seed = parseSeed(values.seed)
+    const scale = parseScale(values.scale)
+    for (const flag of OUTPUTS) if (values[flag]) checkOutput(flag, values[flag])
+    const grader = await assignment.grader()
+    const tests = selectTests(grader, values.test)
+    const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed, scale }
+    const width = Math.max(...tests.map((t) => t.name.length))
+    const live = process.stdout.isTTY === true
+    let position = ''
+    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${networkNamespace() ? '' : ' (no network namespace here: sockets are refused inside node workers only)'}`
+    console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`))
+    const report = await gradeSubmission({
+      assignment,
+      grader,
+      tests,
+      source: values.solution,
+      seed,
+      scale,
+      traceFile: values.trace,
+      trusted: values.trusted === true,
+      onTestStart: (test, index, total) => {
+        position = `  … [${index + 1}/${total}] ${test.name}`
+        if (live) process.stdout.write(kleur.gray(position))
+      },
+      onTestProgress: (_test, text) => {
+        if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(`${position}: ${text}`)}`)
+      },
+      onTestEnd: (result) => {
+        if (live) process.stdout.write('\r\u001b[2K')
+        for (const line of formatResult(result, info, width)) console.log(line)
+      },
+    })
+    if (report.unusable) {
+      console.log(kleur.red(`the solution cannot be graded:`))
+      for (const line of report.unusable.split('\n')) console.log(kleur.red(`  ${line}`))
+    }
+    console.log(formatTotal(report))
+    if (values.json) writeOutput(values.json, toJson(report, info))
+    if (values.junit) writeOutput(values.junit, toJunit(report))
+    if (values.gradescope) writeOutput(values.gradescope, toGradescope(report, info))
+    for (const flag of OUTPUTS) if (values[flag]) console.log(kleur.gray(`${flag} results: ${values[flag]}`))
+    if (report.unusable) return 2
+    return report.points === report.maxPoints ? 0 : 1
+  },
+  { errorExitCode: 2 },
+)
 
 function parseScale(value: string | undefined): Scale {
   if (value === undefined || value === 'full' || value === 'reduced') return value ?? 'full'

@@ -1,6 +1,4 @@
 // Machine-readable results: our JSON, JUnit XML (CI systems), and Gradescope's results.json.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
 import type { GradeReport } from '../../graders/harness/runGrader.ts'
 import { replayCommand, type ReplayInfo } from './printReport.ts'
 
@@ -37,12 +35,8 @@ export function toGradescope(report: GradeReport, info: ReplayInfo): string {
     status: t.passed ? 'passed' : 'failed',
     output: t.passed ? '' : `${t.reason ?? ''}\nreplay: ${replayCommand(t, info)}`,
   }))
-  return `${JSON.stringify({ score: report.points, max_score: report.maxPoints, tests }, null, 2)}\n`
-}
-
-export function writeOutput(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, content)
+  const output = report.unusable ? { output: `The solution could not be graded: ${report.unusable}` } : {}
+  return `${JSON.stringify({ score: report.points, max_score: report.maxPoints, ...output, tests }, null, 2)}\n`
 }
 
 function xml(text: string): string {

@@ -10,7 +10,7 @@
 // sandbox looks modules up in that manifest (useCompiledModules).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, join, relative, resolve } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Message, Plugin } from 'esbuild'
 import { DistlabError } from '../errors.ts'
@@ -78,11 +78,12 @@ export function compileModule(entry: string, options: CompileOptions = {}): Prom
     if (url) return Promise.resolve(url)
     return Promise.reject(new DistlabError('NODE_LOAD', `${displayPath(path)} was not compiled before grading started; a grader lists the modules it starts besides the solution's in its \`modules\``))
   }
-  let pending = memo.get(key)
+  const memoKey = `${key}|${options.outDir ?? ''}`
+  let pending = memo.get(memoKey)
   if (!pending) {
     pending = compile(path, options)
-    memo.set(key, pending)
-    pending.catch(() => memo.delete(key))
+    memo.set(memoKey, pending)
+    pending.catch(() => memo.delete(memoKey))
   }
   return pending
 }
@@ -112,8 +113,7 @@ async function compile(path: string, options: CompileOptions): Promise<string> {
       nodePaths: [join(REPO_ROOT, 'node_modules')],
       mainFields: ['module', 'main'],
       conditions: ['module'],
-      plugins: node ? [resolvePlugin, confinePlugin] : [resolvePlugin],
-      external: options.external ?? [],
+      plugins: node ? [resolvePlugin, confinePlugin(dirname(path))] : [resolvePlugin, externalPlugin(options.external ?? [])],
       // Node code keeps no `import()`: it becomes a call of the policy-checked `require` (banner).
       ...(node ? { supported: { 'dynamic-import': false }, banner: { js: NODE_BANNER } } : {}),
     })
@@ -144,15 +144,42 @@ const resolvePlugin: Plugin = {
   },
 }
 
-/** Node code may import only the built-ins the confinement allows: a refused one is a build error at its line. */
-const confinePlugin: Plugin = {
-  name: 'distlab-confine',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?[a-z_][a-z0-9_/]*$/ }, (args) => {
-      const why = refusal(args.path)
-      return why === null ? undefined : { errors: [{ text: why }] }
-    })
-  },
+/**
+ * Node code may import only the built-ins the confinement allows (a refused one is a build error
+ * at its line), and only files of its own solution folder, packages, the runtime (distlab/node)
+ * and protocols: a submission cannot bundle the grader or the reference into itself. Mutants and
+ * references inside an assignment folder may use that folder.
+ */
+function confinePlugin(solutionDir: string): Plugin {
+  const assignments = join(REPO_ROOT, 'assignments')
+  const own = solutionDir.startsWith(assignments + sep) ? join(assignments, relative(assignments, solutionDir).split(sep)[0] as string) : solutionDir
+  const roots = [own, join(REPO_ROOT, 'node_modules'), join(REPO_ROOT, 'runtime')]
+  return {
+    name: 'distlab-confine',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?[a-z_][a-z0-9_/]*$/ }, (args) => {
+        const why = refusal(args.path)
+        return why === null ? undefined : { errors: [{ text: why }] }
+      })
+      b.onLoad({ filter: /.*/ }, (args) => {
+        const inside = roots.some((root) => args.path === root || args.path.startsWith(root + sep)) || /[/\\]assignments[/\\][a-z0-9-]+[/\\]messages\.ts$/.test(args.path)
+        if (inside) return undefined
+        return { errors: [{ text: `node code may import only its own solution's files (${displayPath(own)}), packages, distlab/node and distlab/protocol/<assignment>; not ${displayPath(args.path)}` }] }
+      })
+    },
+  }
+}
+
+/** Packages left external are imported by absolute path: a bundle may live where no node_modules is above it. */
+export function externalPlugin(packages: string[]): Plugin {
+  return {
+    name: 'distlab-external',
+    setup(b) {
+      for (const name of packages) {
+        b.onResolve({ filter: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, () => ({ path: fileURLToPath(import.meta.resolve(name)), external: true }))
+      }
+    },
+  }
 }
 
 function formatMessage(message: Message): string {

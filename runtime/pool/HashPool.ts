@@ -12,7 +12,7 @@ import type { PoolJobRequest } from '../host/protocol.ts'
 import type { HashTaskJob, HashTaskResult } from './hashTask.ts'
 import { bufferOf } from '../host/transferables.ts'
 
-const TASK_ENTRY = join(REPO_ROOT, 'runtime', 'pool', 'hashTask.ts')
+export const TASK_ENTRY = join(REPO_ROOT, 'runtime', 'pool', 'hashTask.ts')
 export const TASK_BYTES = 1 << 20
 const IN_FLIGHT_PER_THREAD = 2
 

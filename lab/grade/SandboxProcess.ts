@@ -1,0 +1,160 @@
+// One grading sandbox: a Node process under the permission model (read: the run's bundles and
+// the packages they need; write: the run's scratch directory; workers yes; child processes,
+// native addons and the inspector no), with code generation from strings off, an empty
+// environment, and, where the machine allows, a network namespace of its own with no interface
+// up. The parent watches its memory and ends it when the run goes over its limit. What the
+// sandbox reports comes through an authenticated channel (graders/sandbox/channel.ts); its
+// stdout and stderr are student-writable and only ever shown quoted, as the sandbox's last words.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { FrameReader } from '../../graders/sandbox/channel.ts'
+import { parseSandboxMessage, type SandboxJob, type SandboxMessage } from '../../graders/sandbox/protocol.ts'
+import { cleanText } from '../../runtime/sim/checkReply.ts'
+
+export interface SandboxOptions {
+  entry: string
+  /** Directories and files the sandbox may read (besides its scratch directory). */
+  read: string[]
+  /** The one directory it may write; also its TMPDIR and working directory. */
+  scratch: string
+  job: Omit<SandboxJob, 'key'>
+  /** Resident memory of the whole sandbox (its nodes included), in MiB. */
+  memoryMb: number
+  onMessage(message: SandboxMessage): void
+}
+
+export interface SandboxEnd {
+  /** It said 'done' (or 'unusable') and exited by itself. */
+  finished: boolean
+  /** Why it ended early, for the test it was running: a sentence. */
+  reason: string
+  /** Lines on the channel that were not authentic frames: someone else wrote to it. */
+  forged: number
+}
+
+const TAIL = 2000
+const MEMORY_POLL_MS = 100
+
+export class SandboxProcess {
+  readonly ended: Promise<SandboxEnd>
+  private readonly child: ChildProcess
+  private killedFor: string | null = null
+  private finished = false
+  private tail = ''
+
+  constructor(private readonly options: SandboxOptions) {
+    const key = randomBytes(32)
+    const reader = new FrameReader(key)
+    const args = [
+      '--experimental-permission',
+      ...[...options.read, options.scratch].map((path) => `--allow-fs-read=${path}`),
+      `--allow-fs-write=${options.scratch}`,
+      '--allow-worker',
+      '--disallow-code-generation-from-strings',
+      '--expose-gc',
+      '--no-warnings',
+      '--enable-source-maps',
+      options.entry,
+    ]
+    const [command, ...prefix] = [...(networkNamespace() ?? []), process.execPath]
+    this.child = spawn(command as string, [...prefix, ...args], {
+      cwd: options.scratch,
+      env: { TMPDIR: options.scratch, LANG: 'C.UTF-8' },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    })
+    const channel = this.child.stdio[3] as Readable
+    channel.setEncoding('utf8')
+    channel.on('data', (chunk: string) => {
+      for (const raw of reader.push(chunk)) {
+        const message = parseSandboxMessage(raw)
+        if (!message) {
+          reader.rejected++
+          continue
+        }
+        if (message.type === 'done' || message.type === 'unusable') this.finished = true
+        options.onMessage(message)
+      }
+    })
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8')
+      stream?.on('data', (chunk: string) => {
+        this.tail = (this.tail + chunk).slice(-TAIL)
+      })
+    }
+    this.child.stdin?.on('error', () => {})
+    this.child.stdin?.end(JSON.stringify({ ...options.job, key: key.toString('hex') }))
+    const memory = setInterval(() => this.checkMemory(), MEMORY_POLL_MS)
+    memory.unref()
+    this.ended = new Promise<SandboxEnd>((resolve) => {
+      this.child.on('error', (err) => {
+        this.killedFor ??= `the grading sandbox could not start: ${err.message}`
+      })
+      this.child.on('close', (code, signal) => {
+        clearInterval(memory)
+        resolve({ finished: this.finished && code === 0, reason: this.describeEnd(code, signal), forged: reader.rejected })
+      })
+    })
+  }
+
+  /** Ends the sandbox now; `reason` is what the interrupted test is told. */
+  kill(reason: string): void {
+    this.killedFor ??= reason
+    this.child.kill('SIGKILL')
+  }
+
+  private checkMemory(): void {
+    const rss = residentMb(this.child.pid)
+    if (rss !== null && rss > this.options.memoryMb) {
+      this.kill(`the run used ${rss} MiB of memory, over the limit of ${this.options.memoryMb} MiB for a whole grading run (its nodes' heaps and buffers together); the sandbox was stopped`)
+    }
+  }
+
+  private describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
+    if (this.killedFor) return this.killedFor
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+    const words = cleanText(this.tail.trim(), TAIL)
+    return `the grading sandbox ${how}${words ? `; its last output (the solution's or the runtime's):\n${quote(words)}` : ''}`
+  }
+}
+
+/** Text the solution may have written, set off as a quotation: it is never the grader's own line. */
+export function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  │ ${line}`)
+    .join('\n')
+}
+
+/** Resident set of a Linux process in MiB (threads included), or null where /proc is not there. */
+function residentMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status)
+    return match ? Math.round(Number(match[1]) / 1024) : null
+  } catch {
+    return null
+  }
+}
+
+let netns: string[] | null | undefined
+
+/**
+ * The command prefix that gives the sandbox a network namespace of its own (only a loopback that
+ * is down: no socket reaches anything), or null where unshare is missing or not permitted.
+ */
+export function networkNamespace(): string[] | null {
+  if (netns !== undefined) return netns
+  netns = null
+  const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path))
+  if (!unshare) return netns
+  for (const flags of [['--net'], ['--net', '--map-root-user']]) {
+    if (spawnSync(unshare, [...flags, 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0) {
+      netns = [unshare, ...flags]
+      break
+    }
+  }
+  return netns
+}
