@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import { compileModule, displayPath } from '../../runtime/build/compileModule.ts'
 import { DistlabError, messageOf } from '../../runtime/errors.ts'
 import { NODE_LIMITS } from '../../runtime/sim/options.ts'
+import { underPermissionModel } from '../../runtime/host/workerFlags.ts'
 import { WorkerHost } from '../../runtime/sim/WorkerHost.ts'
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
@@ -93,7 +94,7 @@ export async function preflightSolution(files: Record<string, string>): Promise<
     Object.entries(files).map(async ([role, file]) => {
       try {
         const url = await compileModule(file, { kind: 'node' })
-        const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS }
+        const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS, permission: underPermissionModel() }
         const host = await WorkerHost.spawn(init, url, { stepTimeoutMs: 5000, heapMb: NODE_LIMITS.heapMb, onDeath: () => {} })
         await host.terminate()
         return null

@@ -6,6 +6,7 @@ import { readFileSync, writeSync } from 'node:fs'
 import { findAssignment } from '../../assignments/registry.ts'
 import { useCompiledModules } from '../../runtime/build/compileModule.ts'
 import { messageOf } from '../../runtime/errors.ts'
+import { underPermissionModel } from '../../runtime/host/workerFlags.ts'
 import { cleanText } from '../../runtime/sim/checkReply.ts'
 import { runGrader, selectTests, type TestResult } from '../harness/runGrader.ts'
 import { preflightSolution, solutionOf } from '../harness/solution.ts'
@@ -43,6 +44,7 @@ function reported(result: TestResult): SandboxResult {
 }
 
 async function main(): Promise<void> {
+  if (!underPermissionModel()) throw new Error('the sandbox must run under the permission model (node --experimental-permission)')
   useCompiledModules(job.manifest)
   const assignment = findAssignment(job.assignment)
   const grader = await assignment.grader()

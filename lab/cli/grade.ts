@@ -80,7 +80,7 @@ await runCli(
     })
     if (report.unusable) {
       console.log(kleur.red(`the solution cannot be graded:`))
-      for (const line of report.unusable.split('\n')) console.log(kleur.red(`  ${line}`))
+      for (const line of report.unusable.split('\n')) console.log(`  ${kleur.gray('│')} ${kleur.red(line)}`)
     }
     console.log(formatTotal(report))
     if (values.json) writeOutput(values.json, toJson(report, info))

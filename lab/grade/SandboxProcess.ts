@@ -1,8 +1,10 @@
 // One grading sandbox: a Node process under the permission model (read: the run's bundles and
 // the packages they need; write: the run's scratch directory; workers yes; child processes,
 // native addons and the inspector no), with code generation from strings off, an empty
-// environment, and, where the machine allows, a network namespace of its own with no interface
-// up. The parent watches its memory and ends it when the run goes over its limit. What the
+// environment, in a process group of its own and, where the machine allows, in network and PID
+// namespaces of its own (no interface up: no socket reaches anything; no process outside can be
+// signalled, and when the sandbox ends, all it started ends with it). The parent watches its
+// memory and ends it when the run goes over its limit. What the
 // sandbox reports comes through an authenticated channel (graders/sandbox/channel.ts); its
 // stdout and stderr are student-writable and only ever shown quoted, as the sandbox's last words.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -63,7 +65,10 @@ export class SandboxProcess {
       cwd: options.scratch,
       env: { TMPDIR: options.scratch, LANG: 'C.UTF-8' },
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // Its own process group: a kill(0) inside reaches only the sandbox.
+      detached: true,
     })
+    running.add(this)
     const channel = this.child.stdio[3] as Readable
     channel.setEncoding('utf8')
     channel.on('data', (chunk: string) => {
@@ -93,6 +98,7 @@ export class SandboxProcess {
       })
       this.child.on('close', (code, signal) => {
         clearInterval(memory)
+        running.delete(this)
         resolve({ finished: this.finished && code === 0, reason: this.describeEnd(code, signal), forged: reader.rejected })
       })
     })
@@ -101,7 +107,17 @@ export class SandboxProcess {
   /** Ends the sandbox now; `reason` is what the interrupted test is told. */
   kill(reason: string): void {
     this.killedFor ??= reason
-    this.child.kill('SIGKILL')
+    try {
+      // The whole group: the sandbox and, without a PID namespace, anything it managed to start.
+      if (this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL')
+    } catch {
+      this.child.kill('SIGKILL')
+    }
+  }
+
+  /** Ends every sandbox still running (the parent is being interrupted). */
+  static killAll(reason: string): void {
+    for (const sandbox of running) sandbox.kill(reason)
   }
 
   private checkMemory(): void {
@@ -127,13 +143,20 @@ export function quote(text: string): string {
     .join('\n')
 }
 
-/** Resident set of a Linux process in MiB (threads included), or null where /proc is not there. */
+const running = new Set<SandboxProcess>()
+
+/**
+ * Resident set in MiB of a Linux process and its descendants (unshare forks node), threads
+ * included; null where /proc is not there.
+ */
 function residentMb(pid: number | undefined): number | null {
   if (pid === undefined) return null
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
     const match = /^VmRSS:\s+(\d+) kB/m.exec(status)
-    return match ? Math.round(Number(match[1]) / 1024) : null
+    let kb = match ? Number(match[1]) : 0
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) kb += (residentMb(Number(child)) ?? 0) * 1024
+    return Math.round(kb / 1024)
   } catch {
     return null
   }
@@ -142,15 +165,17 @@ function residentMb(pid: number | undefined): number | null {
 let netns: string[] | null | undefined
 
 /**
- * The command prefix that gives the sandbox a network namespace of its own (only a loopback that
- * is down: no socket reaches anything), or null where unshare is missing or not permitted.
+ * The command prefix that gives the sandbox network and PID namespaces of its own (only a
+ * loopback that is down; no other process visible; --kill-child ends the namespace with unshare),
+ * or null where unshare is missing or not permitted.
  */
 export function networkNamespace(): string[] | null {
   if (netns !== undefined) return netns
   netns = null
   const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path))
   if (!unshare) return netns
-  for (const flags of [['--net'], ['--net', '--map-root-user']]) {
+  const namespaces = ['--net', '--pid', '--fork', '--kill-child']
+  for (const flags of [namespaces, [...namespaces, '--map-root-user']]) {
     if (spawnSync(unshare, [...flags, 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0) {
       netns = [unshare, ...flags]
       break

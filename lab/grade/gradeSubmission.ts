@@ -49,6 +49,7 @@ const PREFLIGHT_MS = 60_000
 export async function gradeSubmission(request: GradeRequest): Promise<GradeReport> {
   const run = mkdtempSync(join(tmpdir(), 'distlab-grade-'))
   const stopOnSignal = (): void => {
+    SandboxProcess.killAll('grading was interrupted')
     rmSync(run, { recursive: true, force: true })
     process.exit(130)
   }

@@ -24,7 +24,9 @@ export function formatResult(result: TestResult, info: ReplayInfo, nameWidth: nu
   const time = kleur.gray(`${(result.wallMs / 1000).toFixed(1)}s`)
   const lines = [`  ${mark} ${result.name.padEnd(nameWidth)} ${result.passed ? points : kleur.red(points)}  ${result.title} ${time}`]
   if (!result.passed) {
-    for (const line of (result.reason ?? 'failed').split('\n')) lines.push(kleur.red(`      ${line}`))
+    // The reason quotes what the solution said (its errors, its output): set off by a bar, it
+    // can never pass for one of the grader's own lines.
+    for (const line of (result.reason ?? 'failed').split('\n')) lines.push(`      ${kleur.gray('│')} ${kleur.red(line)}`)
     lines.push(kleur.gray(`      at virtual ${(result.virtualMs / 1000).toFixed(3)} s · seed ${info.seed} · replay with a trace:`))
     lines.push(`      ${replayCommand(result, info)}`)
     if (result.trace) lines.push(kleur.gray(`      trace written: ${result.trace} (npm run trace ${result.trace})`))

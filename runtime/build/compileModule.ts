@@ -146,14 +146,15 @@ const resolvePlugin: Plugin = {
 
 /**
  * Node code may import only the built-ins the confinement allows (a refused one is a build error
- * at its line), and only files of its own solution folder, packages, the runtime (distlab/node)
- * and protocols: a submission cannot bundle the grader or the reference into itself. Mutants and
- * references inside an assignment folder may use that folder.
+ * at its line). A solution from outside the checkout (a student's folder, an unpacked submission)
+ * may import only its own files, packages, the runtime (distlab/node) and the protocols, so a
+ * submission cannot bundle the grader or a private reference into itself; code inside the
+ * checkout (references, mutants, fixtures) may use the assignments it builds on.
  */
 function confinePlugin(solutionDir: string): Plugin {
-  const assignments = join(REPO_ROOT, 'assignments')
-  const own = solutionDir.startsWith(assignments + sep) ? join(assignments, relative(assignments, solutionDir).split(sep)[0] as string) : solutionDir
-  const roots = [own, join(REPO_ROOT, 'node_modules'), join(REPO_ROOT, 'runtime')]
+  const inCheckout = solutionDir.startsWith(REPO_ROOT + sep) && !solutionDir.startsWith(join(REPO_ROOT, 'node_modules') + sep)
+  const own = inCheckout ? [join(REPO_ROOT, 'assignments'), join(REPO_ROOT, 'test'), join(REPO_ROOT, 'bench')] : [solutionDir]
+  const roots = [...own, join(REPO_ROOT, 'node_modules'), join(REPO_ROOT, 'runtime')]
   return {
     name: 'distlab-confine',
     setup(b) {
@@ -164,7 +165,7 @@ function confinePlugin(solutionDir: string): Plugin {
       b.onLoad({ filter: /.*/ }, (args) => {
         const inside = roots.some((root) => args.path === root || args.path.startsWith(root + sep)) || /[/\\]assignments[/\\][a-z0-9-]+[/\\]messages\.ts$/.test(args.path)
         if (inside) return undefined
-        return { errors: [{ text: `node code may import only its own solution's files (${displayPath(own)}), packages, distlab/node and distlab/protocol/<assignment>; not ${displayPath(args.path)}` }] }
+        return { errors: [{ text: `node code may import only its own solution's files (${displayPath(solutionDir)}), packages, distlab/node and distlab/protocol/<assignment>; not ${displayPath(args.path)}` }] }
       })
     },
   }

@@ -13,6 +13,9 @@ import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
 import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
 import { WriteLog } from './WriteLog.ts'
 
+/** Effects that may happen outside an event: they change nothing another node could see at once. */
+const QUIET_STRAYS: ReadonlySet<HostEffect['kind']> = new Set(['log', 'timer', 'cancel', 'timer.set', 'timer.cancel'])
+
 interface LocalTimer {
   key: Key
   id: number
@@ -235,9 +238,9 @@ export class NodeHost {
     this.strays = []
     const failure = strays.find((effect) => effect.kind === 'error' || effect.kind === 'limit')
     if (failure) return [failure]
-    // Lines logged outside an event (a module's top-level console.log) are fine: they go with
-    // the next event, or with the batch that ran the promise callback that logged them.
-    if (strays.every((effect) => effect.kind === 'log')) return strays
+    // Lines logged and timers set outside an event (a module's top-level code) are fine: they go
+    // with the next event, or with the batch that ran the promise callback that made them.
+    if (strays.every((effect) => QUIET_STRAYS.has(effect.kind))) return strays
     return [
       {
         kind: 'error',

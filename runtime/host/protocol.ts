@@ -20,6 +20,8 @@ export interface HostInit {
   logWrites?: boolean
   /** Resource limits checked inside the host (the heap limit is the worker's own). */
   limits: HostLimits
+  /** The main thread runs under the permission model: a worker must too, or it refuses the node. */
+  permission?: boolean
 }
 
 /** Per-node limits a host enforces; going over one fails the node with a sentence naming it. */

@@ -12,6 +12,7 @@ import vm from 'node:vm'
 import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
 import { confineNode } from './confine/index.ts'
+import { underPermissionModel } from './workerFlags.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
 import { bufferOf, transferablesOf } from './transferables.ts'
@@ -43,6 +44,7 @@ promiseHooks.onInit(() => {
 const control: HostControl = {
   async init(init: HostInit, moduleUrl: string): Promise<void> {
     if (host) throw new Error('this worker already serves a node')
+    if (init.permission && !underPermissionModel()) throw new Error('this worker runs without the permission model of its process (a worker given its own execArgv loses it); it refuses to load node code')
     const created = new NodeHost(init)
     installGlobals(created)
     confineNode({

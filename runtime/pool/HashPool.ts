@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
 import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
+import { workerExecArgv } from '../host/workerFlags.ts'
 import type { PoolJobRequest } from '../host/protocol.ts'
 import type { HashTaskJob, HashTaskResult } from './hashTask.ts'
 import { bufferOf } from '../host/transferables.ts'
@@ -108,11 +109,12 @@ export class HashPool {
 
   private pool(): Promise<Piscina<HashTaskJob[], HashTaskResult>> {
     this.piscina ??= compileModule(TASK_ENTRY, { external: ['piscina'] }).then(
-      // execArgv: [] keeps the parent's loaders (tsx) out of the pool's threads: the task is plain JS.
+      // No execArgv keeps the parent's loaders (tsx) out of the pool's threads: the task is plain JS
+      // (under the permission model the threads inherit it instead: see workerFlags.ts).
       // atomics 'disabled': with two tasks per thread, piscina's Atomics.wait hand-off left the
       // threads idle between tasks; plain messages took 4 MiB parts from ~81% to 85–90% of
       // 2 × openssl-per-core here (npm run bench hash).
-      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, execArgv: [], concurrentTasksPerWorker: IN_FLIGHT_PER_THREAD, atomics: 'disabled' }),
+      (filename) => new Piscina<HashTaskJob[], HashTaskResult>({ filename, minThreads: this.threads, maxThreads: this.threads, maxQueue: 'auto', idleTimeout: 60_000, ...workerExecArgv([]), concurrentTasksPerWorker: IN_FLIGHT_PER_THREAD, atomics: 'disabled' }),
     )
     return this.piscina
   }

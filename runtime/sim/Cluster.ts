@@ -7,6 +7,7 @@ import { compileModule } from '../build/compileModule.ts'
 import { DistlabError, messageOf } from '../errors.ts'
 import type { HostInit, NodeSnapshot, TornWrite, TraceLevel } from '../host/protocol.ts'
 import { tearPoint } from '../host/WriteLog.ts'
+import { underPermissionModel } from '../host/workerFlags.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
 import { sharedHashPool } from '../pool/HashPool.ts'
@@ -389,6 +390,7 @@ export class Cluster {
       trace: this.tracer.level,
       logWrites: this.tearWithin !== null,
       limits: { buffersMb: this.limits.buffersMb, effectsPerEvent: this.limits.effectsPerEvent, timers: this.limits.timers },
+      permission: underPermissionModel(),
     }
     // A torn write of the previous incarnation is undone on disk before this one can read it.
     const tearing = node.tearing ?? Promise.resolve()

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import * as Comlink from 'comlink'
 import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
 import { PROGRESS_IDLE, type HostControl } from '../host/protocol.ts'
+import { workerExecArgv } from '../host/workerFlags.ts'
 
 const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
 
@@ -76,7 +77,7 @@ function boot(entry: string, heapMb: number): BootedWorker {
   const worker = new Worker(new URL(entry), {
     workerData: { control: port2, progress: progress.buffer },
     transferList: [port2],
-    execArgv: ['--enable-source-maps', ...(process.env.DISTLAB_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])],
+    ...workerExecArgv(['--enable-source-maps', ...(process.env.DISTLAB_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])]),
     // The JS heap is bounded here; Buffers and ArrayBuffers by the host (HostLimits.buffersMb).
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, heapMb / 8)) },
     env: {},

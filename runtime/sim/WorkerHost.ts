@@ -63,6 +63,8 @@ export class WorkerHost implements HostHandle {
       await Promise.race([booted.remote.init(init, moduleUrl), host.gone, timeout(options.stepTimeoutMs * 2, 'loading the module took too long (an endless loop at its top level?)')])
     } catch (err) {
       void host.terminate()
+      const exited = /^node '.*?' exited with code (\d+)/.exec(messageOf(err))
+      if (exited) throw new DistlabError('NODE_LOAD', `the module ended its worker while loading (process.exit(${exited[1]})?); a node module must not exit`)
       throw new DistlabError('NODE_LOAD', messageOf(err).replace(/^node '.*?' /, 'the worker '))
     }
     return host
