@@ -109,6 +109,8 @@ export interface NodeSnapshot {
 export interface HostControl {
   init(init: HostInit, moduleUrl: string): Promise<void>
   inspect(): NodeSnapshot
+  /** Forgets the node, so the worker can serve another (trusted runs only; see WarmWorkers). */
+  reset(): void
   /** Tears the node's last logged write at file offset `cut` (see WriteLog). */
   tear(write: TornWrite, cut: number): void
 }

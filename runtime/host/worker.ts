@@ -1,5 +1,6 @@
-// The worker-thread entry of a node: one worker serves one node incarnation, then ends (a
-// reused worker would carry globalThis, module state and patched built-ins into the next node).
+// The worker-thread entry of a node incarnation. In the grading sandbox a worker serves one
+// incarnation and ends (a reused worker would carry globalThis into the next node); in trusted
+// runs a healthy worker is reset and serves another (see WarmWorkers).
 // Control calls (init, inspect) go through comlink on their own port; event batches go through
 // parentPort, one message per batch, because one message per event would cap the simulation at a
 // few thousand events per second. (Node's MessagePort is an EventTarget with start(), which is
@@ -29,6 +30,8 @@ const later = setImmediate
 const heapStatistics = v8.getHeapStatistics.bind(v8)
 const collectGarbage = fullGc()
 let host: NodeHost | null = null
+/** Nodes served: each imports its module under a new URL, as a fresh instance. */
+let served = 0
 const MiB = 1024 * 1024
 
 // Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
@@ -56,7 +59,7 @@ const control: HostControl = {
     })
     let exported: unknown
     try {
-      exported = (await import(moduleUrl)).default
+      exported = (await import(`${moduleUrl}?node=${++served}`)).default
     } catch (err) {
       throw new Error(`importing the module failed: ${describeError(err)}`)
     }
@@ -83,6 +86,11 @@ const control: HostControl = {
   },
   tear(write, cut) {
     host?.writes?.tear(write, cut)
+  },
+  reset() {
+    host?.writes?.restore()
+    host = null
+    progress[0] = PROGRESS_IDLE
   },
 }
 

@@ -336,8 +336,9 @@ export class Cluster {
     this.sim.stop()
     const nodes = [...this.nodes.values()]
     const hosts = await Promise.allSettled(nodes.map((n) => n.ready ?? Promise.resolve(null)))
-    // Data directories go only once every node's worker has exited: none may still be writing.
-    await Promise.all(hosts.map((h) => (h.status === 'fulfilled' ? h.value?.terminate() : undefined)))
+    // Healthy nodes' workers are retired (reused in trusted runs); data directories go only once
+    // every node has stopped: none may still be writing.
+    await Promise.all(hosts.map((h, i) => (h.status !== 'fulfilled' ? undefined : nodes[i]?.status === 'up' ? h.value?.retire() : h.value?.terminate())))
     await Promise.all(this.terminating)
     this.tracer.close()
     if (this.ownsDataRoot) {
@@ -418,7 +419,9 @@ export class Cluster {
     this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'start', node, inc: node.incarnation })
   }
 
-  // The incarnation's memory goes with its host: its worker is terminated. In a run with torn
+  // The incarnation's memory goes with its host: its worker is retired (terminated, or in trusted
+  // runs reset and reused when idle and healthy; a worker caught mid-batch or dead is
+  // terminated). In a run with torn
   // writes, the write to tear is chosen here, from what the simulation saw, so it is the same on
   // every run of the seed; the host undoes its tail before it goes.
   private takeDown(node: SimNode, tear = true): void {
@@ -430,13 +433,13 @@ export class Cluster {
     const torn = tear && pending ? this.tearOf(node) : null
     node.lastWrite = null
     if (!pending) return
-    if (!torn) return this.track(pending.then((host) => host.terminate(), () => {}))
+    if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
     // The trace already says the write is torn: if the host cannot make it so, the run is wrong.
     const undo = (host: HostHandle): Promise<void> =>
       host.tear(torn.write, torn.cut).catch((err: unknown) => {
         this.sim.fail(new DistlabError('NODE_FAILED', `node '${node.name}': tearing its last write failed: ${messageOf(err)}`))
       })
-    node.tearing = pending.then((host) => undo(host).then(() => host.terminate()), () => {})
+    node.tearing = pending.then((host) => undo(host).then(() => host.retire()), () => {})
     this.track(node.tearing)
   }
 

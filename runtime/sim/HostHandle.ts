@@ -8,6 +8,8 @@ export interface HostHandle {
   tear(write: TornWrite, cut: number): Promise<void>
   /** Stops the host; resolves when it is gone (a worker's thread has exited). */
   terminate(): Promise<void>
+  /** Stops a healthy host; its thread may serve another node where workers are reused. */
+  retire(): Promise<void>
 }
 
 export interface HostOptions {

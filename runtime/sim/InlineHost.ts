@@ -65,4 +65,6 @@ export class InlineHost implements HostHandle {
   }
 
   async terminate(): Promise<void> {}
+
+  async retire(): Promise<void> {}
 }

@@ -1,5 +1,5 @@
-// A node incarnation in its own worker thread, used once and terminated. Batches go over
-// parentPort; init and inspect over comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
+// A node incarnation in its own worker thread. Batches go over parentPort; init and inspect over
+// comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
 // in from a shared progress cell, so the report names the event, not just the node.
 import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
@@ -30,6 +30,7 @@ export class WorkerHost implements HostHandle {
 
   private readonly worker: Worker
   private readonly progress: Float64Array
+  private readonly detach: () => void
 
   private constructor(
     private readonly name: string,
@@ -42,7 +43,8 @@ export class WorkerHost implements HostHandle {
     this.gone = new Promise<never>((_, reject) => (this.markGone = reject))
     this.gone.catch(() => {})
     const onMessage = (reply: StepReply): void => this.onReply(reply)
-    const onError = (err: Error): void => this.die(`crashed: ${messageOf(err)}`)
+    const onError = (err: Error): void =>
+      this.die((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `went over its JS heap limit of ${options.heapMb} MiB (the worker ran out of memory)` : `crashed: ${messageOf(err)}`)
     const onExit = (code: number): void => this.die(`exited with code ${code}`)
     const onOutput = (chunk: string): void => {
       this.output = (this.output + chunk).slice(-OUTPUT_TAIL)
@@ -53,6 +55,13 @@ export class WorkerHost implements HostHandle {
     for (const stream of [worker.stdout, worker.stderr]) {
       stream.setEncoding('utf8')
       stream.on('data', onOutput)
+    }
+    // A worker that goes back to the pool must not keep calling into this host.
+    this.detach = () => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+      for (const stream of [worker.stdout, worker.stderr]) stream.off('data', onOutput)
     }
   }
 
@@ -90,6 +99,24 @@ export class WorkerHost implements HostHandle {
   async tear(write: TornWrite, cut: number): Promise<void> {
     if (this.dead || this.terminated || this.pending) throw new Error(this.dead ? `its worker ${this.dead}` : this.pending ? 'it was handling a batch' : 'its worker was already stopped')
     await Promise.race([this.control.tear(write, cut), this.gone, timeout(this.options.stepTimeoutMs, `node '${this.name}' did not tear its last write within ${this.options.stepTimeoutMs} ms`)])
+  }
+
+  /**
+   * Ends this node's use of a healthy worker: where workers are reused (trusted runs), the worker
+   * goes back to the pool, reset; otherwise, or if anything is doubtful (dead, hung, a batch in
+   * flight, no answer to the reset), it is terminated.
+   */
+  async retire(): Promise<void> {
+    if (!warmWorkers.reuse || this.terminated || this.dead || this.pending) return this.terminate()
+    this.terminated = true
+    try {
+      await Promise.race([this.control.reset(), this.gone, timeout(this.options.stepTimeoutMs, 'reset took too long')])
+    } catch {
+      this.terminated = false
+      return this.terminate()
+    }
+    this.detach()
+    warmWorkers.release(this.booted, this.options.heapMb)
   }
 
   /** Stops the worker; resolves once its thread has exited (its files are closed). */

@@ -10,6 +10,7 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { defineGrader } from '../../graders/harness/defineGrader.ts'
 import { runGrader, selectTests } from '../../graders/harness/runGrader.ts'
 import { loadSolution } from '../../graders/harness/solution.ts'
+import { gradeSubmission } from '../../lab/grade/gradeSubmission.ts'
 import { toGradescope, toJson, toJunit } from '../../lab/grade/writeResults.ts'
 import { isDistlabError } from '../../runtime/index.ts'
 import { rejection } from '../helpers.ts'
@@ -35,16 +36,22 @@ test('a module that does not build is named with its file and line before any te
   assert.match(err.message, /nope/)
 })
 
-test('a zipped solution outside the project loads and passes', async () => {
+test('a zipped solution outside the project (in a folder of the zip) is graded in the sandbox and passes', async () => {
   const files: Record<string, Uint8Array> = {}
+  // The reference imports its protocol as distlab/protocol/leader-kv: it builds from anywhere.
   for (const name of readdirSync(leaderKv.referenceDir)) files[`my-solution/${name}`] = readFileSync(join(leaderKv.referenceDir, name))
   const dir = mkdtempSync(join(tmpdir(), 'distlab-zip-test-'))
-  const zip = join(dir, 'solution.zip')
-  writeFileSync(zip, zipSync(files))
-  const solution = await loadSolution(kvShape, zip)
-  assert.match(solution.module('server'), /my-solution\/server\.ts$/)
-  const report = await runGrader(await leaderKv.grader(), { assignment: 'leader-kv', solution, seed: 1, only: ['put-at-leader'] })
-  assert.is(report.points, 1, report.tests[0]?.reason)
+  try {
+    const zip = join(dir, 'solution.zip')
+    writeFileSync(zip, zipSync(files))
+    const grader = await leaderKv.grader()
+    const report = await gradeSubmission({ assignment: leaderKv, grader, tests: selectTests(grader, ['put-at-leader']), source: zip, seed: 1, scale: 'full' })
+    assert.is(report.unusable, undefined, report.unusable)
+    assert.is(report.points, 1, report.tests[0]?.reason)
+    assert.is(report.solution, zip)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 const misbehaving = defineGrader({

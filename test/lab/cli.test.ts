@@ -69,11 +69,12 @@ test('grade: the reference passes; a mutant fails with a replay command that rep
   const reason = (out: string) => out.split('\n').filter((l) => /^\s{6}\S/.test(l)).slice(0, 2).join('\n')
   assert.is(reason(again.out), reason(fail.out), 'the replay fails the same way')
   assert.ok(existsSync('traces/leader-kv.put-ok-after-all-acks.jsonl'), 'and leaves a trace')
+  // Bad input and unusable solutions exit with 2 (a failed test is 1).
   const missing = run('grade', 'leader-kv', '--solution', 'nowhere/at/all')
-  assert.is(missing.code, 1)
-  assert.match(missing.err, /--solution .*nowhere\/at\/all: no such file or directory/)
+  assert.is(missing.code, 2)
+  assert.match(missing.out, /--solution .*nowhere\/at\/all: no such file or directory/)
   const scale = run('grade', 'torrent', '--scale', 'tiny')
-  assert.is(scale.code, 1)
+  assert.is(scale.code, 2)
   assert.match(scale.err, /--scale must be full or reduced \(got 'tiny'\)/)
 })
 

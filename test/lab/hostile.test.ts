@@ -100,12 +100,23 @@ test('no socket opens: no listening port, connection, datagram or fetch', async 
   assert.ok(refused, 'nothing listens on the port the solution tried')
 })
 
-test("node:crypto's randomness follows the seed: three runs, one verdict", async () => {
-  const runs = await Promise.all([1, 2, 3].map(() => grade('crypto-randomness', { tests: ['get-latest', 'monotonic-reads'] })))
-  const verdicts = runs.map((r) => r.tests.map((t) => ({ name: t.name, passed: t.passed, reason: t.reason, virtualMs: t.virtualMs })))
-  assert.equal(verdicts[1], verdicts[0])
-  assert.equal(verdicts[2], verdicts[0])
-  assert.ok(runs[0]?.tests.some((t) => !t.passed), 'the random refusals cost points (the fixture does something)')
+test("node:crypto's randomness follows the seed: three runs, one verdict; the replay of a failed test is the same run", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlab-hostile-replay-'))
+  try {
+    const runs = await Promise.all([1, 2, 3].map((n) => grade('crypto-randomness', { tests: ['get-latest', 'monotonic-reads'], traceFile: join(dir, `run${n}.jsonl`) })))
+    const verdicts = runs.map((r) => r.tests.map((t) => ({ name: t.name, passed: t.passed, reason: t.reason, virtualMs: t.virtualMs })))
+    assert.equal(verdicts[1], verdicts[0])
+    assert.equal(verdicts[2], verdicts[0])
+    const failed = runs[0]?.tests.find((t) => !t.passed)
+    assert.ok(failed, 'the random refusals cost points (the fixture does something)')
+    const name = (failed as { name: string }).name
+    await grade('crypto-randomness', { tests: [name], traceFile: join(dir, `replay.${name}.jsonl`) })
+    const full = readFileSync(join(dir, `run1.${name}.jsonl`), 'utf8')
+    assert.ok(full.length > 1000)
+    assert.is(readFileSync(join(dir, `replay.${name}.jsonl`), 'utf8'), full, 'the replay writes the same trace, byte for byte')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('globalThis does not carry from node to node or test to test; the replay of one test agrees', async () => {
@@ -113,6 +124,10 @@ test('globalThis does not carry from node to node or test to test; the replay of
   passedAll(full)
   const replay = await grade('global-state', { tests: ['try-other-server'] })
   passedAll(replay)
+})
+
+test("the worker's port is out of reach: no forged reply is posted (a forged one would fail its node: checkReply)", async () => {
+  passedAll(await grade('forged-message'))
 })
 
 test('real-time loops cannot start: setImmediate and timers/promises are refused, node:timers is virtual', async () => {

@@ -47,15 +47,17 @@ const LINKS = ['linkSync', 'symlinkSync']
 
 type FsFunction = (...args: unknown[]) => unknown
 
-export function guardFileSystem(dataDir: string): void {
-  const root = resolve(dataDir)
+/** Narrows node:fs to the directory `dataDir()` names at each call; reset() forgets the descriptors of the last node. */
+export function guardFileSystem(dataDir: () => string): { reset(): void } {
   const owned = new Set<number>()
   const table = fs as unknown as Record<string, unknown>
   const real = (name: string): FsFunction => table[name] as FsFunction
+  const originalClose = real('closeSync')
 
   const inside = (value: unknown, call: string): void => {
     const path = pathOf(value)
     if (path === null) return // not a path: the real function reports the type error
+    const root = resolve(dataDir())
     const full = resolve(path)
     if (full !== root && !full.startsWith(root + sep)) {
       throw new ConfinementError(`fs.${call}(${JSON.stringify(path)})`, `a node may use files only inside its data directory, input.dataDir (${root})`)
@@ -110,6 +112,20 @@ export function guardFileSystem(dataDir: string): void {
     }
   }
   replace(fs, 'promises', refusingObject('fs.promises', `${ASYNC}; use the *Sync functions of node:fs`))
+  // The last node's files are closed when the worker serves another (only trusted runs reuse workers).
+  const closeSync = originalClose
+  return {
+    reset: () => {
+      for (const fd of owned) {
+        try {
+          closeSync.call(fs, fd)
+        } catch {
+          // already closed
+        }
+      }
+      owned.clear()
+    },
+  }
 }
 
 /** An object any property read of which refuses. */

@@ -34,14 +34,29 @@ const MACHINE = 'its value depends on the machine and the moment, so the same se
 const PROCESSES = 'node code runs confined: no signals, other processes, threads or native addons'
 const NETWORK = 'nodes talk only through send() and reply(); the runtime carries every message'
 
+/** The node the worker serves now: the patches read it at each call, so a reused worker serves the next. */
+let active: ConfineOptions | null = null
+let fileGuard: { reset(): void } | null = null
+
+function current(): ConfineOptions {
+  if (!active) throw new ConfinementError('node code', 'no node is loaded in this worker')
+  return active
+}
+
+/** Confines the worker (the first time) and makes `options` the node it serves. */
 export function confineNode(options: ConfineOptions): void {
+  active = options
+  if (fileGuard) {
+    fileGuard.reset()
+    return
+  }
   // Captured before anything is patched: the runtime's own way to the built-ins.
   const getBuiltin = process.getBuiltinModule.bind(process)
-  guardFileSystem(options.dataDir)
-  seedCrypto(options.randomBytes)
-  confineTimers(options.timers)
+  fileGuard = guardFileSystem(() => current().dataDir)
+  seedCrypto((bytes) => current().randomBytes(bytes))
+  confineTimers()
   refuseAsyncZlib()
-  confineProcess(options, getBuiltin)
+  confineProcess(getBuiltin)
   confineGlobals()
   // `import { openSync } from 'node:fs'` in the node's module sees the narrowed functions.
   syncBuiltinESMExports()
@@ -53,8 +68,10 @@ export function confineNode(options: ConfineOptions): void {
   replace(globalThis, REQUIRE_KEY, policyRequire)
 }
 
-function confineTimers(clock: ConfineOptions['timers']): void {
-  for (const name of ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] as const) replace(timers, name, clock[name])
+function confineTimers(): void {
+  for (const name of ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] as const) {
+    replace(timers, name, (...args: never[]) => current().timers[name](...args))
+  }
   refuseAll(timers, 'timers.', ['setImmediate', 'clearImmediate', 'active', 'unenroll', 'enroll'], ASYNC)
   replace(timers, 'promises', refusingObject('timers.promises', ASYNC))
   replace(globalThis, 'setImmediate', refused('setImmediate()', ASYNC))
@@ -70,7 +87,7 @@ function refuseAsyncZlib(): void {
   }
 }
 
-function confineProcess(options: ConfineOptions, getBuiltin: (name: string) => unknown): void {
+function confineProcess(getBuiltin: (name: string) => unknown): void {
   refuseAll(process, 'process.', ['kill', '_kill', 'abort', 'dlopen', 'binding', '_linkedBinding', '_getActiveHandles', '_getActiveRequests', 'getActiveResourcesInfo', 'setSourceMapsEnabled', 'setUncaughtExceptionCaptureCallback'], PROCESSES)
   refuseAll(process, 'process.', ['cpuUsage', 'resourceUsage', 'memoryUsage', 'constrainedMemory', 'availableMemory'], MACHINE)
   replace(process, 'report', refusingObject('process.report', MACHINE))
@@ -80,15 +97,15 @@ function confineProcess(options: ConfineOptions, getBuiltin: (name: string) => u
     return getBuiltin(name)
   })
   const hrtime = (previous?: [number, number]): [number, number] => {
-    const ns = Math.round(options.now() * 1e6)
+    const ns = Math.round(current().now() * 1e6)
     const now: [number, number] = [Math.floor(ns / 1e9), ns % 1e9]
     if (!previous) return now
     const diff = (now[0] - previous[0]) * 1e9 + (now[1] - previous[1])
     return [Math.floor(diff / 1e9), diff % 1e9]
   }
-  hrtime.bigint = (): bigint => BigInt(Math.round(options.now() * 1e6))
+  hrtime.bigint = (): bigint => BigInt(Math.round(current().now() * 1e6))
   replace(process, 'hrtime', hrtime)
-  replace(process, 'uptime', () => options.now() / 1000)
+  replace(process, 'uptime', () => current().now() / 1000)
   // Values that differ from run to run, made constant.
   replace(process, 'env', {})
   replace(process, 'argv', ['node', 'node'])
@@ -97,7 +114,7 @@ function confineProcess(options: ConfineOptions, getBuiltin: (name: string) => u
   replace(process, 'ppid', 0)
   for (const stream of ['stdout', 'stderr'] as const) {
     replace(process[stream], 'write', (chunk: unknown, ...rest: unknown[]): boolean => {
-      options.write(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString())
+      current().write(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString())
       const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined
       callback?.()
       return true
