@@ -149,12 +149,11 @@ const resolvePlugin: Plugin = {
  * at its line). A solution from outside the checkout (a student's folder, an unpacked submission)
  * may import only its own files, packages, the runtime (distlab/node) and the protocols, so a
  * submission cannot bundle the grader or a private reference into itself; code inside the
- * checkout (references, mutants, fixtures) may use the assignments it builds on.
+ * checkout (references, mutants, fixtures, generated mutants) is the instructor's and may use it.
  */
 function confinePlugin(solutionDir: string): Plugin {
   const inCheckout = solutionDir.startsWith(REPO_ROOT + sep) && !solutionDir.startsWith(join(REPO_ROOT, 'node_modules') + sep)
-  const own = inCheckout ? [join(REPO_ROOT, 'assignments'), join(REPO_ROOT, 'test'), join(REPO_ROOT, 'bench')] : [solutionDir]
-  const roots = [...own, join(REPO_ROOT, 'node_modules'), join(REPO_ROOT, 'runtime')]
+  const roots = inCheckout ? [REPO_ROOT] : [solutionDir, join(REPO_ROOT, 'node_modules'), join(REPO_ROOT, 'runtime')]
   return {
     name: 'distlab-confine',
     setup(b) {

@@ -1,0 +1,57 @@
+// `npm run mutate <id>`: the grader's mutation score. Every statechart-level mutant of the
+// reference (graders/mutation) is graded at reduced scale; the score and each survivor, with a
+// command to replay it, are printed. What an instructor runs after changing a grader.
+import { writeFileSync } from 'node:fs'
+import { findAssignment } from '../../assignments/registry.ts'
+import { runMutation, type MutantOutcome } from '../../graders/mutation/runMutation.ts'
+import { displayPath } from '../../runtime/build/compileModule.ts'
+import { DistlabError } from '../../runtime/index.ts'
+import { kleur } from '../format.ts'
+import { parseFlags, parseSeed, runCli } from './cli.ts'
+
+const USAGE = `usage: npm run mutate <assignment> [-- --seed N --only TEXT --concurrency N --json FILE]
+  --seed N         base seed of the grader runs (default 1)
+  --only TEXT      only mutants whose name contains TEXT (repeat for several)
+  --concurrency N  mutants graded at once (default 2)
+  --json FILE      write every mutant's outcome as JSON`
+
+await runCli(USAGE, async (argv) => {
+  const { values, positionals } = parseFlags(
+    argv,
+    { seed: { type: 'string' }, only: { type: 'string', multiple: true }, concurrency: { type: 'string' }, json: { type: 'string' } },
+    USAGE,
+  )
+  if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment\n${USAGE}`)
+  const assignment = findAssignment(positionals[0])
+  const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency)
+  if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new DistlabError('BAD_INPUT', `--concurrency must be a positive integer (got '${values.concurrency}')`)
+  const live = process.stdout.isTTY === true
+  console.log(kleur.bold(`distlab mutate ${assignment.id}`) + kleur.gray(' · statechart mutants of the reference, graded at reduced scale'))
+  const report = await runMutation(assignment, {
+    seed: parseSeed(values.seed),
+    concurrency,
+    only: values.only,
+    onDone: (outcome, done, total) => {
+      const line = `  [${done}/${total}] ${outcome.killed ? 'killed' : 'SURVIVED'} ${outcome.plan.description}`
+      if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(line)}`)
+    },
+  })
+  if (live) process.stdout.write('\r\u001b[2K')
+  const survivors = report.outcomes.filter((o) => !o.killed && !o.equivalent)
+  const equivalents = report.outcomes.filter((o) => o.equivalent)
+  for (const o of survivors) printSurvivor(assignment.id, o)
+  for (const o of equivalents) console.log(kleur.gray(`  = ${o.plan.description} (equivalent: ${o.equivalent})`))
+  const counted = report.outcomes.length - report.equivalent
+  const text = `mutation score ${(report.score * 100).toFixed(1)}%: ${report.killed} of ${counted} mutants killed (${report.outcomes.length} derived, ${report.equivalent} equivalent)`
+  console.log(report.score >= 0.95 ? kleur.green().bold(text) : kleur.yellow().bold(text))
+  if (values.json) {
+    writeFileSync(values.json, `${JSON.stringify({ ...report, outcomes: report.outcomes.map((o) => ({ mutant: o.plan.slug, description: o.plan.description, killed: o.killed, by: o.by, equivalent: o.equivalent })) }, null, 2)}\n`)
+    console.log(kleur.gray(`json: ${values.json}`))
+  }
+  return 0
+})
+
+function printSurvivor(id: string, outcome: MutantOutcome): void {
+  console.log(`  ${kleur.yellow('✗ survived')} ${outcome.plan.description}`)
+  console.log(kleur.gray(`      npm run grade ${id} -- --solution ${displayPath(outcome.dir)} --scale reduced`))
+}
