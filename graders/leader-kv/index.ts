@@ -196,7 +196,7 @@ export default defineGrader({
       title: 'servers and clients print exactly the console lines of the seed, no more, no less',
       points: 1,
       async run(t) {
-        const kv = await startKv(t, { clients: 2, records: true, network: { latency: 3 } })
+        const kv = await startKv(t, { clients: 3, records: true, network: { latency: 3 } })
         const { cluster } = kv
         const ops: Op[] = []
         const routed = (client: string, type: string): string => {
@@ -227,6 +227,17 @@ export default defineGrader({
         for (let i = 0; i < 10 && !(ops.some((o) => o.kind === 'put' && o.server === LEADER) && ops.some((o) => o.kind === 'put' && o.server !== LEADER)); i++) {
           await doPut(i % 2 ? 'c2' : 'c1', 'k3', `x${i}`)
         }
+        // c3 types like a person: a word that is no option, PUT before INIT, a bad address, INIT
+        // twice (starting over), empty keys (asked again), and a GET typed while its PUT is in
+        // flight (read once PUT_OK is in), of a key nobody wrote (NULL on the client's line too).
+        // None of the rest prints a line of its own.
+        const messy = ['HELLO', 'PUT', 'INIT', 'nowhere', addressOf('s1'), '', addressOf('s3'), 'INIT', ...SERVERS.map(addressOf), 'junk', 'PUT', '', 'k4', 'v4', 'GET', '', 'k5']
+        for (const line of messy) cluster.input('c3', line)
+        await cluster.until(() => cluster.node('c3').console.length >= 2, { timeout: 5000, what: 'c3 printing PUT_OK and the GET it typed while the PUT was in flight' })
+        const replicated = cluster.records.filter((r): r is Sent => r.kind === 'send' && r.node === LEADER && r.msg.type === 'REPLICATION').at(-1)
+        ops.push({ kind: 'put', client: 'c3', key: 'k4', value: 'v4', server: routed('c3', 'PUT'), ts: (replicated?.msg as { ts?: number } | undefined)?.ts ?? 0 })
+        ops.push({ kind: 'get', client: 'c3', key: 'k5', server: routed('c3', 'GET') })
+        await cluster.sleep(50)
         const expected = expectedConsoles(ops, [...SERVERS, ...kv.clients])
         for (const [node, lines] of Object.entries(expected)) {
           const difference = firstDifference(cluster.node(node).console, lines)

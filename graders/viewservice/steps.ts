@@ -47,8 +47,9 @@ export const STEPS: Step[] = [
     async run(s) {
       await s.ping('s1', 2)
       await s.ping('s2', 2)
-      await s.rounds(twice, () => [['s2', 2]], (v) => v.master === 's2' && v.backup === null)
+      const took = await s.rounds(twice, () => [['s2', 2]], (v) => v.master === 's2' && v.backup === null)
       await s.expect('backup takes over', 's2', null, 3)
+      s.t.check(took === DEAD_PINGS, `the silent master is declared dead at the ${DEAD_PINGS}th tick after its last ping (deadPings = ${DEAD_PINGS}), not sooner or later`, `the backup took over after ${took} ticks`)
     },
   },
   {
@@ -76,9 +77,9 @@ export const STEPS: Step[] = [
     title: 'a master that reboots is demoted at once and comes back as backup in the same change',
     points: 1,
     async run(s) {
+      // The course's test and MIT's accept the demotion any time within 2×deadPings ticks.
       await s.ping('s1', 5)
-      const rounds = await s.rounds(twice, () => [['s1', 0], ['s3', 5]], (v) => v.master !== 's1')
-      s.t.check(rounds === 1, 'a rebooted master is demoted by the ping that reports the reboot, not after deadPings ticks', `it took ${rounds} rounds`)
+      await s.rounds(twice, () => [['s1', 0], ['s3', 5]], (v) => v.master !== 's1')
       await s.expect('master reboots', 's3', 's1', 6)
     },
   },
