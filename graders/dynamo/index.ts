@@ -202,9 +202,15 @@ export default defineGrader({
         const keys = Array.from({ length: 30 }, (_, i) => `join-${i}-${t.rng.int(0, 1e9)}`)
         for (const key of keys) t.check(!(await dynamo.lookup('node02', key)).includes('node01'), 'before it joins, node01 is never a replica', key)
         const key = t.rng.pick(keys)
-        await dynamo.put('node03', key, 'kept', 3)
+        for (const other of keys) await dynamo.put('node03', other, other === key ? 'kept' : `v-${other}`, 3)
         dynamo.g.send('node01', { type: 'JOIN', seed: '10.0.0.2:9000' })
         await dynamo.converged(dynamo.names, 'after node01 joins, every member lists all six nodes')
+        // Before any read (a read would repair it): the newcomer holds its keys itself, handed over.
+        await dynamo.cluster.sleep(2000)
+        for (const other of keys) {
+          if (!(await dynamo.lookup('node02', other)).includes('node01')) continue
+          t.equal((await dynamo.heldBy('node01', other)).values, [other === key ? 'kept' : `v-${other}`], `node01, now a replica of ${other}, holds it itself once the old replicas handed it over`)
+        }
         t.equal((await dynamo.get('node01', key, 3)).values, ['kept'], 'node01 reads (q=3) a value written before it joined')
         let owns = false
         for (let i = 0; i < 100 && !owns; i++) owns = (await dynamo.lookup(t.rng.pick(dynamo.names), `probe-${i}-${t.rng.int(0, 1e9)}`)).includes('node01')

@@ -234,11 +234,28 @@ function rebalance(step: Step): void {
     for (const replica of replicas) if (replica !== s.name) store(step, key, versions, replica)
     delete s.data[key]
   }
+  // A hint goes to a key's replica. When the ring changed under it (its owner left, or joins
+  // made another node a replica instead), it goes to the key's replicas now.
   for (const owner of Object.keys(s.hints)) {
-    if (!s.left.includes(owner)) continue
-    for (const [key, versions] of Object.entries(s.hints[owner] ?? {})) for (const replica of r.replicas(key)) store(step, key, versions, replica)
-    delete s.hints[owner]
+    const keys = s.hints[owner] ?? {}
+    for (const [key, versions] of Object.entries(keys)) {
+      const replicas = r.replicas(key)
+      if (!s.left.includes(owner) && replicas.includes(owner)) continue
+      delete keys[key]
+      for (const replica of replicas) store(step, key, versions, replica)
+    }
+    if (Object.keys(keys).length === 0) delete s.hints[owner]
   }
+}
+
+/**
+ * Versions sent to this node as a replica: kept if it is one of the key's replicas in its ring,
+ * else held as hints for those that are (a handoff sent under an older ring, say).
+ */
+function receive(step: Step, key: string, versions: Version[]): void {
+  const replicas = ring(step).replicas(key)
+  if (replicas.length === 0 || (replicas.includes(step.state.name) && !step.state.leaving)) return store(step, key, versions, null)
+  for (const replica of replicas) store(step, key, versions, replica)
 }
 
 // ---- between nodes ----------------------------------------------------------------------------
@@ -260,7 +277,8 @@ export function replicaGetResp(policy: Policy, state: NodeState, from: string, m
 
 export function replicaPut(policy: Policy, state: NodeState, from: string, msg: ReplicaPut): Step {
   const step = begin(policy, state)
-  store(step, msg.key, msg.versions, msg.hintFor ?? null)
+  if (msg.hintFor) store(step, msg.key, msg.versions, msg.hintFor)
+  else receive(step, msg.key, msg.versions)
   if (msg.req > 0) answer(step, from, { type: 'R_PUT_ACK', req: msg.req })
   return step
 }
