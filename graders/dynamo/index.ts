@@ -42,6 +42,15 @@ export default defineGrader({
           const count = await dynamo.count(node)
           t.check(count >= 12 && count <= 48, 'each of the 6 nodes holds about half of 60 keys (between 12 and 48)', `${node} holds ${count}`)
         }
+        // Bad input is answered with ERROR; answers are never answered (no error ping-pong).
+        for (const bad of [{ type: 'FROBNICATE' }, { type: 'GET', quorum: 2 }, { type: 'PUT', key, quorum: 9, value: 'x' }]) {
+          const answer = await dynamo.g.call<{ type: string; reason?: unknown }>(r0, bad, { timeout: 500 })
+          t.check(answer.type === 'ERROR' && typeof answer.reason === 'string', `${JSON.stringify(bad)} is answered with ERROR and a reason`, JSON.stringify(answer))
+        }
+        const heard = dynamo.g.inbox.length
+        for (const stray of [{ type: 'ERROR', reason: 'x' }, { type: 'GET_RESP', key, values: [], metadata: [] }]) dynamo.g.send(r0, stray)
+        await dynamo.cluster.sleep(200)
+        t.check(dynamo.g.inbox.length === heard, 'a node does not answer an answer (ERROR, GET_RESP, ...): no error ping-pong', `it answered ${JSON.stringify(dynamo.g.inbox.slice(heard))}`)
       },
     },
     {
