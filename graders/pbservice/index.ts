@@ -99,15 +99,25 @@ export default defineGrader({
     },
     {
       name: 'first-backup',
-      title: 'a new backup receives a full copy of the data; it refuses clients',
+      title: 'a new backup receives a full copy of the data, resent until acknowledged, before the view is; it refuses clients',
       points: 1,
       async run(t) {
         const pb = await startPb(t, { running: ['s1'] })
         await pb.waitView((v) => v.master === 's1', 's1 becomes master')
         for (let i = 0; i < 5; i++) await put(t, pb, 'c1', `k${i}`, `v${i}`)
+        // The copy is lost at first: until it is acknowledged, the master refuses clients and does
+        // not acknowledge the view (copy acknowledged, then view acknowledged).
+        pb.cluster.block('s1', 's2')
         pb.cluster.restart('s2')
-        await pb.waitView((v) => v.backup === 's2', 's2 becomes backup')
+        const joined = await pb.waitView((v) => v.backup === 's2', 's2 becomes backup')
+        await pb.cluster.sleep(4 * TICK)
+        const acknowledged = (): boolean => pb.cluster.records.some((r) => r.kind === 'send' && r.node === 's1' && r.msg.type === 'PING' && (r.msg as { viewnum?: number }).viewnum === joined.number)
+        t.check(!acknowledged(), `while its copy to the new backup is lost, the master does not acknowledge view ${joined.number}`)
+        const refused = await direct(pb, 's1', { type: 'PUT', key: 'k9', value: 'during the copy', client: 'direct', seq: 1 })
+        t.check(refused?.type === 'ERROR', 'while its copy is not acknowledged, the master answers clients ERROR', `got ${JSON.stringify(refused)}`)
+        pb.cluster.unblock('s1', 's2')
         await pb.settle()
+        t.check(acknowledged(), `once the copy is acknowledged, the master acknowledges view ${joined.number}`)
         for (const request of [{ type: 'GET', key: 'k1' }, { type: 'PUT', key: 'k1', value: 'sneaky', client: 'direct', seq: 1 }]) {
           const answer = await direct(pb, 's2', request)
           t.check(answer?.type === 'ERROR', `the backup answers a client's ${request.type} with an ERROR`, `got ${JSON.stringify(answer)}`)
