@@ -1,6 +1,11 @@
 // `npm run lab` lists the assignments; `npm run lab <id>` runs its scenario, narrated.
 import { ASSIGNMENTS, findAssignment, isReady } from '../../assignments/registry.ts'
-import { loadSolution } from '../../graders/harness/solution.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { preflightSolution, solutionOf, type Solution } from '../../graders/harness/solution.ts'
+import { openSolution } from '../grade/openSolution.ts'
+import type { Scenario } from '../scenario/defineScenario.ts'
 import { kleur } from '../format.ts'
 import { runScenario } from '../scenario/runScenario.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
@@ -22,10 +27,21 @@ await runCli(USAGE, async (argv) => {
   const assignment = findAssignment(positionals[0])
   const seed = parseSeed(values.seed)
   const traceFile = values.trace ?? `traces/${assignment.id}-seed${seed}.jsonl`
-  const [scenario, solution] = await Promise.all([assignment.scenario(), loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)])
+  // A zipped solution is unpacked for the run and removed after it.
+  const unpacked = mkdtempSync(join(tmpdir(), 'distlab-lab-'))
+  try {
+    const found = openSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution, join(unpacked, 'solution'))
+    const [scenario] = await Promise.all([assignment.scenario(), preflightSolution(found.files)])
+    return await runStory(scenario, solutionOf(found), seed, traceFile, values.verbose === true, assignment.id)
+  } finally {
+    rmSync(unpacked, { recursive: true, force: true })
+  }
+})
+
+async function runStory(scenario: Scenario, solution: Solution, seed: number, traceFile: string, verbose: boolean, id: string): Promise<number> {
   console.log(kleur.bold(scenario.title))
   console.log(kleur.gray(`${scenario.description}\nsolution ${solution.label} · seed ${seed}`))
-  const summary = await runScenario(scenario, { solution, seed, traceFile, verbose: values.verbose === true, live: process.stdout.isTTY === true, title: `${assignment.id} scenario`, write: (line) => console.log(line) })
+  const summary = await runScenario(scenario, { solution, seed, traceFile, verbose, live: process.stdout.isTTY === true, title: `${id} scenario`, write: (line) => console.log(line) })
   console.log('')
   if (summary.error) console.log(kleur.red(`✗ the story stopped: ${summary.error.message}`))
   else console.log(kleur.green('✓ done'))
@@ -37,7 +53,7 @@ await runCli(USAGE, async (argv) => {
   console.log(kleur.gray(`  npm run trace ${summary.traceFile}            per-node timeline`))
   console.log(kleur.gray(`  npm run trace ${summary.traceFile} -- --kind state,console   states and console only`))
   return summary.error ? 1 : 0
-})
+}
 
 function listAssignments(): void {
   console.log(kleur.bold('distlab assignments'))

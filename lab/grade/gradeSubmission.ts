@@ -12,12 +12,12 @@ import type { NodeLimits } from '../../runtime/sim/options.ts'
 import { cleanText } from '../../runtime/sim/checkReply.ts'
 import type { Grader, GraderTest } from '../../graders/harness/defineGrader.ts'
 import { runGrader, traceFileOf, wallLimitOf, type GradeReport, type TestResult } from '../../graders/harness/runGrader.ts'
-import { findSolution, preflightSolution, solutionOf, solutionRoot, type SolutionFiles } from '../../graders/harness/solution.ts'
+import { preflightSolution, solutionOf, type SolutionFiles } from '../../graders/harness/solution.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 import type { SandboxMessage, SandboxResult } from '../../graders/sandbox/protocol.ts'
 import { buildSandbox } from './buildSandbox.ts'
 import { SandboxProcess } from './SandboxProcess.ts'
-import { extractSubmission } from './submission.ts'
+import { openSolution } from './openSolution.ts'
 
 export interface GradeRequest {
   assignment: Assignment
@@ -82,15 +82,8 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
   }
 }
 
-/** The solution's directory and role files; a zip is validated and unpacked under `unpackTo`. */
 function locate(request: GradeRequest, unpackTo: string): SolutionFiles {
-  const shape = { roles: request.assignment.roles, referenceDir: request.assignment.referenceDir }
-  const source = request.source
-  if (source === undefined || !source.endsWith('.zip')) return findSolution(shape, source)
-  if (!existsSync(source)) throw new DistlabError('BAD_INPUT', `--solution ${source}: no such file`)
-  mkdirSync(unpackTo)
-  extractSubmission(source, unpackTo)
-  return findSolution(shape, solutionRoot(unpackTo, Object.keys(request.assignment.roles)), source)
+  return openSolution({ roles: request.assignment.roles, referenceDir: request.assignment.referenceDir }, request.source, unpackTo)
 }
 
 interface SandboxSetup {
