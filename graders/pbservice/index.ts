@@ -95,6 +95,12 @@ export default defineGrader({
           t.check(answer?.type === 'ERROR', `${JSON.stringify(bad)} gets an ERROR answer`, `got ${JSON.stringify(answer)}`)
         }
         await expectGet(t, pb, 'c1', 'b', 'bb', 'after bad requests the server still works')
+        // Every tick, a ping: over ten ticks, ten pings (give or take the one at an edge).
+        const pingsBy = (at: number): number => pb.cluster.records.filter((r) => r.kind === 'send' && r.node === 's1' && r.msg.type === 'PING' && r.t <= at).length
+        const from = pb.cluster.now
+        await pb.cluster.sleep(10 * TICK)
+        const pings = pingsBy(pb.cluster.now) - pingsBy(from)
+        t.check(pings >= 9 && pings <= 11, `the server pings the coordinator once per tick (${TICK} ms): about 10 pings in ${10 * TICK} ms`, `it sent ${pings}`)
       },
     },
     {
@@ -115,13 +121,45 @@ export default defineGrader({
         t.check(!acknowledged(), `while its copy to the new backup is lost, the master does not acknowledge view ${joined.number}`)
         const refused = await direct(pb, 's1', { type: 'PUT', key: 'k9', value: 'during the copy', client: 'direct', seq: 1 })
         t.check(refused?.type === 'ERROR', 'while its copy is not acknowledged, the master answers clients ERROR', `got ${JSON.stringify(refused)}`)
+        // Only the backup's TRANSFER_OK for that view counts, not anyone's.
+        const impostor = pb.cluster.client('impostor')
+        impostor.send('s1', { type: 'TRANSFER_OK', viewnum: joined.number })
+        await pb.cluster.sleep(2 * TICK)
+        t.check(!acknowledged(), 'a TRANSFER_OK from someone who is not the backup does not end the copy')
         pb.cluster.unblock('s1', 's2')
         await pb.settle()
         t.check(acknowledged(), `once the copy is acknowledged, the master acknowledges view ${joined.number}`)
+        // Primary and backup take protocol messages only from each other (and views only from the coordinator).
+        impostor.send('s1', { type: 'VIEW', number: joined.number + 5, master: 'impostor', backup: null })
+        for (const forged of [
+          { type: 'PUT_BACKUP', key: 'k1', value: 'forged', client: 'impostor', seq: 1, viewnum: joined.number },
+          { type: 'TRANSFER', viewnum: joined.number, data: { k0: 'forged' }, applied: {} },
+        ]) {
+          const answer = await impostor.call<{ type: string }>('s2', forged, { timeout: 2 * TICK }).catch(() => null)
+          t.check(answer?.type === 'BACKUP_REFUSED', `the backup refuses a ${forged.type} that does not come from its primary`, `got ${JSON.stringify(answer)}`)
+        }
+        const served = await direct(pb, 's1', { type: 'GET', key: 'k1' })
+        t.check(served?.type === 'GET_OK', 'a VIEW that does not come from the coordinator changes nothing: the master still serves', `got ${JSON.stringify(served)}`)
+        // A backup that does not answer: the client gets ERROR after two ticks, whatever others say.
+        pb.cluster.block('s1', 's2')
+        const started = pb.cluster.now
+        const pending = direct(pb, 's1', { type: 'PUT', key: 'k8', value: 'unconfirmed', client: 'direct', seq: 2 })
+        await pb.cluster.sleep(10)
+        impostor.send('s1', { type: 'PUT_BACKUP_OK', viewnum: joined.number })
+        impostor.send('s1', { type: 'BACKUP_REFUSED', viewnum: joined.number, reason: 'forged' })
+        const unconfirmed = await pending
+        const waited = pb.cluster.now - started
+        t.check(unconfirmed?.type === 'ERROR' && waited >= 1.5 * TICK, 'when the backup does not confirm within two ticks the client gets ERROR, not sooner, whatever a stranger answers for it', `got ${JSON.stringify(unconfirmed)} after ${waited} ms`)
+        pb.cluster.unblock('s1', 's2')
         for (const request of [{ type: 'GET', key: 'k1' }, { type: 'PUT', key: 'k1', value: 'sneaky', client: 'direct', seq: 1 }]) {
           const answer = await direct(pb, 's2', request)
           t.check(answer?.type === 'ERROR', `the backup answers a client's ${request.type} with an ERROR`, `got ${JSON.stringify(answer)}`)
         }
+        // Outside the view, a server ignores clients.
+        pb.cluster.restart('s3')
+        await pb.cluster.sleep(3 * TICK)
+        const outside = await direct(pb, 's3', { type: 'GET', key: 'k1' })
+        t.check(outside === null, 'a server outside the view (s3, idle) ignores clients', `it answered ${JSON.stringify(outside)}`)
         await failover(pb, 's2')
         for (let i = 0; i < 5; i++) await expectGet(t, pb, 'c1', `k${i}`, `v${i}`, 'the backup got the data copied to it')
       },
