@@ -7,6 +7,7 @@ const mutants: MutantSpec[] = [
   { name: 'last-write-wins', bug: 'of concurrent versions only one survives: siblings are lost', loses: ['replicas-divergence', 'partitioned-clients'] },
   { name: 'cart-merged-in-reply-only', bug: 'concurrent carts are merged in the reply to a read, but stored and replicated apart', loses: ['shopping-cart'] },
   { name: 'no-sloppy-quorum', bug: 'no node stands in for unreachable replicas: the quorum fails instead', loses: ['sloppy-quorum', 'partitioned-client'] },
+  { name: 'cart-items-duplicated', bug: 'concurrent carts merge by concatenating their items, so an item both sides added is there twice', loses: ['shopping-cart'] },
   { name: 'lookup-names-departed', bug: 'the ring keeps nodes that left: LOOKUP still names them', loses: ['node-leave'] },
 ]
 
