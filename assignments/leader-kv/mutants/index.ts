@@ -9,6 +9,8 @@ const mutants: MutantSpec[] = [
   { name: 'console-off-by-a-word', bug: 'the leader prints "Enviando PUT_OK para o Cliente" instead of "Enviando PUT_OK ao Cliente"', loses: ['console-transcript'] },
   { name: 'concurrent-put-lost', bug: 'the leader drops a PUT that arrives while it is still replicating another', loses: ['concurrent-puts'] },
   { name: 'client-forgets-timestamp', bug: 'the client always sends timestamp 0 with GET', loses: ['monotonic-reads', 'console-transcript'] },
+  { name: 'client-drops-typeahead', bug: 'the client drops lines typed while a request is in flight instead of reading them after', loses: ['console-transcript'] },
+  { name: 'empty-key-accepted', bug: 'the client takes an empty line as the key instead of asking again', loses: ['console-transcript'] },
 ]
 
 export default mutants

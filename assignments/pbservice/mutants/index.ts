@@ -8,6 +8,8 @@ const mutants: MutantSpec[] = [
   { name: 'gets-not-forwarded', bug: 'the master answers GETs without checking with its backup that it is still the master', loses: ['partitioned-master'] },
   { name: 'backup-trusts-anyone', bug: 'forwarded puts are taken from any server, whatever view they come with', loses: ['partitioned-master'] },
   { name: 'crashes-on-bad-input', bug: 'a malformed request crashes the server instead of getting an ERROR', loses: ['first-master'] },
+  { name: 'backup-trusts-strangers', bug: 'the backup takes forwards and copies from anyone who names its view, not only from its primary', loses: ['first-backup'] },
+  { name: 'no-backup-timeout', bug: 'a primary whose backup does not answer waits four ticks, not two, before it answers ERROR', loses: ['first-backup'] },
 ]
 
 export default mutants

@@ -9,6 +9,8 @@ const mutants: MutantSpec[] = [
   { name: 'two-step-failover', bug: 'when the master dies the backup is promoted alone; a spare joins only in a later view', loses: ['spare-joins-on-failover'] },
   { name: 'old-ping-is-restart', bug: 'a member pinging an older view number is taken to have restarted', loses: ['restarted-server-becomes-backup', 'backup-silent'] },
   { name: 'ignores-bad-input', bug: 'malformed and unknown requests get no answer', loses: ['bad-input'] },
+  { name: 'dead-a-tick-late', bug: 'a silent server counts as alive for deadPings + 1 ticks instead of deadPings', loses: ['backup-takes-over'] },
+  { name: 'ping-answers-nothing-new', bug: 'a PING is answered with the empty view (0, none, none); only GET_VIEW is right', loses: ['first-master'] },
 ]
 
 export default mutants
