@@ -9,6 +9,7 @@ const mutants: MutantSpec[] = [
   { name: 'no-sloppy-quorum', bug: 'no node stands in for unreachable replicas: the quorum fails instead', loses: ['sloppy-quorum', 'partitioned-client'] },
   { name: 'cart-items-duplicated', bug: 'concurrent carts merge by concatenating their items, so an item both sides added is there twice', loses: ['shopping-cart'] },
   { name: 'lookup-names-departed', bug: 'the ring keeps nodes that left: LOOKUP still names them', loses: ['node-leave'] },
+  { name: 'read-drops-siblings', bug: 'a read answers only one of the concurrent versions it found; the others stay stored but unseen', loses: ['replicas-divergence', 'partitioned-clients'] },
 ]
 
 export default mutants
