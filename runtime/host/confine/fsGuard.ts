@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfinementError, refused, replace } from './refuse.ts'
+import { ConfinementError, refused, refusingObject, replace } from './refuse.ts'
 
 const ASYNC = 'node code must be synchronous (its callback would run on real time, between events)'
 
@@ -126,18 +126,6 @@ export function guardFileSystem(dataDir: () => string): { reset(): void } {
       owned.clear()
     },
   }
-}
-
-/** An object any property read of which refuses. */
-export function refusingObject(what: string, why: string): object {
-  return new Proxy(
-    {},
-    {
-      get(_, key) {
-        throw new ConfinementError(`${what}.${String(key)}`, why)
-      },
-    },
-  )
 }
 
 function pathOf(value: unknown): string | null {

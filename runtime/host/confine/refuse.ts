@@ -26,3 +26,15 @@ export function replace(object: object, key: PropertyKey, value: unknown): void 
 export function refuseAll(object: object, prefix: string, keys: readonly string[], why: string): void {
   for (const key of keys) if (key in object) replace(object, key, refused(`${prefix}${key}()`, why))
 }
+
+/** An object any property read of which refuses. */
+export function refusingObject(what: string, why: string): object {
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        throw new ConfinementError(`${what}.${String(key)}`, why)
+      },
+    },
+  )
+}

@@ -3,8 +3,7 @@
 // seed (key and prime generation, randomized signatures and encryption) and asynchronous calls
 // are refused; hashes, HMACs and ciphers are deterministic and stay as they are.
 import crypto from 'node:crypto'
-import { refused, refuseAll, replace } from './refuse.ts'
-import { refusingObject } from './fsGuard.ts'
+import { refused, refuseAll, refusingObject, replace } from './refuse.ts'
 
 const ASYNC = 'node code must be synchronous (the callback would run on real time, between events); call it without a callback'
 const UNSEEDED = 'it draws randomness the runtime cannot seed, so the same seed would not give the same run'
