@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Assignment } from '../../assignments/registry.ts'
 import { messageOf } from '../../runtime/errors.ts'
 import type { NodeDefinition } from '../../runtime/node/defineNode.ts'
+import { eachLimited } from '../harness/eachLimited.ts'
 import { runGrader } from '../harness/runGrader.ts'
 import { findSolution, loadSolution } from '../harness/solution.ts'
 import { deriveMutants, type MutantPlan } from './derive.ts'
@@ -71,7 +72,6 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
   const equivalent = equivalentMutants(assignment)
   const plans = (await planMutants(assignment)).filter((p) => !options.only?.length || options.only.some((o) => p.slug.includes(o)))
   const outcomes: MutantOutcome[] = []
-  const queue = [...plans]
   const gradeOne = async (plan: MutantPlan): Promise<MutantOutcome> => {
     const dir = writeMutant(assignment.id, plan, reference)
     try {
@@ -83,17 +83,13 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
       return { plan, dir, killed: true, by: [`does not load: ${messageOf(err).split('\n')[0]}`] }
     }
   }
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? 2, queue.length) }, async () => {
-      for (let plan = queue.shift(); plan; plan = queue.shift()) {
-        const outcome = await gradeOne(plan)
-        const reason = outcome.killed ? undefined : equivalent.get(plan.slug)
-        if (reason) outcome.equivalent = reason
-        outcomes.push(outcome)
-        options.onDone?.(outcome, outcomes.length, plans.length)
-      }
-    }),
-  )
+  await eachLimited(plans, options.concurrency ?? 2, async (plan) => {
+    const outcome = await gradeOne(plan)
+    const reason = outcome.killed ? undefined : equivalent.get(plan.slug)
+    if (reason) outcome.equivalent = reason
+    outcomes.push(outcome)
+    options.onDone?.(outcome, outcomes.length, plans.length)
+  })
   outcomes.sort((a, b) => plans.indexOf(a.plan) - plans.indexOf(b.plan))
   const killed = outcomes.filter((o) => o.killed).length
   const equivalents = outcomes.filter((o) => o.equivalent).length

@@ -25,7 +25,8 @@ import { messageSize } from '../network/Bandwidth.ts'
 import type { HashPool } from '../pool/HashPool.ts'
 import type { VirtualPool } from '../pool/VirtualPool.ts'
 import { roundMicros } from '../virtualTime.ts'
-import { cleanText, replyProblem } from './checkReply.ts'
+import { cleanText } from '../cleanText.ts'
+import { replyProblem } from './checkReply.ts'
 
 /** A message with its bulk data summarized, for trace records of data that is handed over. */
 function sizesOnly(msg: Message): Message {

@@ -6,9 +6,6 @@ import { HASH_ALGORITHMS } from '../node/effects.ts'
 import type { HostEffect, StepItem, StepReply } from '../host/protocol.ts'
 import { compareKeys } from './keys.ts'
 
-/** Longest text a node may put in one line, log record or error; longer is cut, not refused. */
-export const MAX_TEXT = 16 * 1024
-
 /** Null when `reply` is a well-formed answer to a batch of `items` handled up to `until`; else what is wrong. */
 export function replyProblem(reply: unknown, items: readonly StepItem[], until: number): string | null {
   if (typeof reply !== 'object' || reply === null) return 'the reply is not an object'
@@ -85,11 +82,4 @@ function effectProblem(value: unknown, t: number): string | null {
     default:
       return `an effect of unknown kind ${JSON.stringify((effect as { kind?: unknown }).kind)}`
   }
-}
-
-/** Control characters (but newlines and tabs) removed, and at most `max` characters kept. */
-export function cleanText(text: string, max = MAX_TEXT): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-  return clean.length > max ? `${clean.slice(0, max)}… (${clean.length - max} more characters)` : clean
 }

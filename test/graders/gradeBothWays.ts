@@ -3,6 +3,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { findAssignment } from '../../assignments/registry.ts'
+import { eachLimited } from '../../graders/harness/eachLimited.ts'
 import { mutantDir } from '../../graders/harness/mutants.ts'
 import { runGrader } from '../../graders/harness/runGrader.ts'
 import { loadSolution } from '../../graders/harness/solution.ts'
@@ -24,16 +25,6 @@ export interface BothWaysOptions {
    * failing tests run to their time limit, this keeps the suite short; the reference still runs all.
    */
   mutantsRunOnlyLosses?: boolean
-}
-
-/** Runs `work` over `items`, at most `limit` at a time, in order of completion. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items]
-  await Promise.all(
-    Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item)
-    }),
-  )
 }
 
 export function gradeBothWays(id: string, options: BothWaysOptions): void {

@@ -3,7 +3,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { StepItem } from '../../runtime/host/protocol.ts'
-import { cleanText, replyProblem } from '../../runtime/sim/checkReply.ts'
+import { cleanText } from '../../runtime/cleanText.ts'
+import { replyProblem } from '../../runtime/sim/checkReply.ts'
 
 const test = suite('checkReply')
 const items: StepItem[] = [
