@@ -3,7 +3,7 @@
 // of the grading sandbox: it compiles what it found); loading each module once in a worker, which
 // runs the student's top-level code, happens where tests run (in the sandbox). Everything missing
 // is reported at once, in one message that says what each file must be.
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { compileModule, displayPath } from '../../runtime/build/compileModule.ts'
@@ -92,14 +92,18 @@ export async function loadSolution(shape: SolutionShape, source?: string): Promi
 export async function preflightSolution(files: Record<string, string>): Promise<void> {
   const problems = await Promise.all(
     Object.entries(files).map(async ([role, file]) => {
+      // Its top-level code may touch its data directory: a fresh one, removed after.
+      const dataDir = mkdtempSync(join(tmpdir(), 'distlab-preflight-'))
       try {
         const url = await compileModule(file, { kind: 'node' })
-        const init = { name: role, address: role, peers: [], config: {}, dataDir: tmpdir(), seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS, permission: underPermissionModel() }
+        const init = { name: role, address: role, peers: [], config: {}, dataDir, seed: 0, incarnation: 1, trace: 'off' as const, limits: NODE_LIMITS, permission: underPermissionModel() }
         const host = await WorkerHost.spawn(init, url, { stepTimeoutMs: 5000, heapMb: NODE_LIMITS.heapMb, onDeath: () => {} })
         await host.terminate()
         return null
       } catch (err) {
         return `${displayPath(file)}: ${messageOf(err)}`
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true })
       }
     }),
   )

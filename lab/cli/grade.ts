@@ -6,7 +6,7 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { selectTests } from '../../graders/harness/runGrader.ts'
 import { kleur } from '../format.ts'
 import { gradeSubmission } from '../grade/gradeSubmission.ts'
-import { checkOutput, writeOutput } from '../grade/outputs.ts'
+import { checkOutput, checkOutputDirectory, writeOutput } from '../grade/outputs.ts'
 import { formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
 import { networkNamespace } from '../grade/SandboxProcess.ts'
 import { toGradescope, toJson, toJunit } from '../grade/writeResults.ts'
@@ -49,6 +49,7 @@ await runCli(
     const seed = parseSeed(values.seed)
     const scale = parseScale(values.scale)
     for (const flag of OUTPUTS) if (values[flag]) checkOutput(flag, values[flag])
+    if (values.trace) checkOutputDirectory('trace', values.trace)
     const grader = await assignment.grader()
     const tests = selectTests(grader, values.test)
     const info: ReplayInfo = { assignment: assignment.id, solution: values.solution, seed, scale }

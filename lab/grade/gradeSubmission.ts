@@ -18,6 +18,7 @@ import type { SandboxMessage, SandboxResult } from '../../graders/sandbox/protoc
 import { buildSandbox } from './buildSandbox.ts'
 import { SandboxProcess } from './SandboxProcess.ts'
 import { openSolution } from './openSolution.ts'
+import { makeParents } from './outputs.ts'
 
 export interface GradeRequest {
   assignment: Assignment
@@ -129,9 +130,11 @@ async function gradeInSandbox(request: GradeRequest, found: SolutionFiles, setup
             break
           case 'ready':
             ready = true
-            failedStarts = 0
             break
           case 'test-start': {
+            // Only a test started counts as progress: a sandbox that says ready and dies before
+            // every test would otherwise be restarted forever.
+            failedStarts = 0
             // A start out of order means verdicts were lost on the way: those tests failed.
             if (current) current = lose(current, 'its verdict never arrived')
             const index = request.tests.findIndex((t, i) => i >= results.length && t.name === message.name)
@@ -246,7 +249,7 @@ function unusable(request: GradeRequest, err: unknown, label = request.source ??
 /** Traces the sandbox wrote in its scratch directory go where the user asked. */
 function moveTraces(from: string, to: string): void {
   if (!existsSync(from)) return
-  mkdirSync(to, { recursive: true })
+  makeParents(join(to, 'trace'))
   for (const name of readdirSync(from)) {
     try {
       renameSync(join(from, name), join(to, name))

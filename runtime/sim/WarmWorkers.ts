@@ -15,6 +15,7 @@ import * as Comlink from 'comlink'
 import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
 import { PROGRESS_IDLE, type HostControl } from '../host/protocol.ts'
 import { underPermissionModel, workerExecArgv } from '../host/workerFlags.ts'
+import { NODE_LIMITS } from './options.ts'
 
 const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
 const MAX_USES = 16
@@ -38,7 +39,11 @@ export class WarmWorkers {
   /** Whether healthy workers serve again: never under the permission model (untrusted code). */
   readonly reuse = !underPermissionModel()
 
-  constructor(private readonly size: number) {}
+  /** `size` workers with the usual heap limit (`heapMb`) wait booted; other limits boot on demand. */
+  constructor(
+    private readonly size: number,
+    private readonly heapMb: number,
+  ) {}
 
   /** The module every node worker runs (the sandbox's parent compiles it ahead). */
   static readonly entry = WORKER_ENTRY
@@ -52,7 +57,8 @@ export class WarmWorkers {
     booted.uses++
     booted.worker.ref()
     booted.control.ref()
-    setImmediate(() => this.refill(entry, heapMb))
+    // Only the usual limit is booted ahead: a run's reduced limit would leave idle workers behind.
+    if (heapMb === this.heapMb) setImmediate(() => this.refill(entry, heapMb))
     return booted
   }
 
@@ -126,4 +132,4 @@ function unrefStdioPort(worker: Worker): void {
 }
 
 /** One pool per process: clusters started one after another share it. */
-export const warmWorkers = new WarmWorkers(6)
+export const warmWorkers = new WarmWorkers(6, NODE_LIMITS.heapMb)

@@ -213,10 +213,13 @@ test('a zip slip and a zip bomb are refused before extraction; results are writt
   }
 })
 
-test('an output path that cannot be written fails at once with exit code 2', () => {
+test('an output or trace path that cannot be written fails at once with exit code 2', () => {
   const run = cli(['--json', '/proc/distlab/results.json'])
   assert.is(run.status, 2, run.stdout)
   assert.match(run.stdout, /--json \/proc\/distlab\/results\.json: cannot write there/)
+  const trace = cli(['--trace', '/proc/distlab/run.jsonl'])
+  assert.is(trace.status, 2, trace.stdout)
+  assert.match(trace.stdout, /--trace \/proc\/distlab\/run\.jsonl: cannot write there/)
 })
 
 test.run()
