@@ -11,6 +11,9 @@ import { checkClientHistories } from './history.ts'
 import { FOLLOWERS, LEADER, SERVERS, addressOf, consoleOp, initLines, nameOf, startKv, type Kv } from './kvCluster.ts'
 import { expectedConsoles, firstDifference, type Op } from './transcript.ts'
 
+/** How long the leader's REPLICATION takes to reach s3 in try-other-server. */
+const LAG = 3000
+
 type Sent = Extract<TraceRecord, { kind: 'send' }>
 type Delivered = Extract<TraceRecord, { kind: 'deliver' }>
 
@@ -122,20 +125,25 @@ export default defineGrader({
     },
     {
       name: 'try-other-server',
-      title: 'a lagging follower answers TRY_OTHER_SERVER_OR_LATER, never an older value',
+      title: 'a lagging follower answers TRY_OTHER_SERVER_OR_LATER, never an older value; the client shows it and goes on',
       points: 1,
       async run(t) {
-        const kv = await startKv(t)
-        kv.cluster.configureLink(LEADER, 's3', { latency: 1500 }, { oneWay: true })
+        const kv = await startKv(t, { clients: 1 })
+        kv.cluster.configureLink(LEADER, 's3', { latency: LAG }, { oneWay: true })
         const writer = kv.cluster.client('w', { address: '127.0.0.1:55001', role: 'grader' })
-        const pending = writer.call<PutOk>(LEADER, { type: 'PUT', key: 'q', value: 'new' }, { timeout: 6000 })
+        const started = kv.cluster.now
+        const pending = writer.call<PutOk>(LEADER, { type: 'PUT', key: 'q', value: 'new' }, { timeout: 2 * LAG })
         await kv.cluster.sleep(100)
         const fresh = await get(kv, 's2', 'q', 0)
         t.check(fresh.type === 'GET_OK' && fresh.value === 'new' && fresh.ts > 0, 's2 already serves the value being replicated', JSON.stringify(fresh))
         const lagging = await get(kv, 's3', 'q', fresh.ts)
         t.equal(lagging.type, 'TRY_OTHER_SERVER_OR_LATER', 's3, which has not received the REPLICATION yet, answers TRY_OTHER_SERVER_OR_LATER to a client that has seen it')
         t.check(lagging.ts < fresh.ts, 'TRY_OTHER_SERVER_OR_LATER carries the server\'s own, older timestamp', `s3 sent ts ${lagging.ts}`)
+        // Only the other servers' REPLICATION_OKs count: a stranger's, even for this very PUT, does not.
+        kv.g.send(LEADER, { type: 'REPLICATION_OK', key: 'q', ts: fresh.ts })
+        await consoleMeetsLaggingServer(t, kv, fresh.ts)
         const ok = await pending
+        t.check(kv.cluster.now - started >= LAG, `the leader answers PUT_OK only once every server acknowledged the REPLICATION (s3's link lags ${LAG} ms); a REPLICATION_OK from someone else does not count`, `PUT_OK came after ${kv.cluster.now - started} ms`)
         await expectValue(t, kv, 's3', 'q', fresh.ts, 'new', ok.ts, 'once replicated, s3 serves the value')
       },
     },
@@ -247,3 +255,25 @@ export default defineGrader({
     },
   ],
 })
+
+/**
+ * A console client, INITed with every server, types GET q until one of them reaches the lagging s3
+ * after it has seen the new value (each GET goes to a server chosen at random): that GET prints
+ * TRY_OTHER_SERVER_OR_LATER as the value, and the client goes back to its menu: the next GET typed
+ * prints a GET line again.
+ */
+async function consoleMeetsLaggingServer(t: TestContext, kv: Kv, ts: number): Promise<void> {
+  const { cluster } = kv
+  for (const line of initLines()) cluster.input('c1', line)
+  const refused = `GET key: q value: TRY_OTHER_SERVER_OR_LATER obtido do servidor ${addressOf('s3')}, meu timestamp ${ts} e do servidor 0`
+  for (let attempt = 0; attempt < 60 && cluster.now < LAG - 200; attempt++) {
+    const line = await consoleOp(cluster, 'c1', ['GET', 'q'], 'GET q')
+    t.check(line.startsWith('GET key: q '), 'each GET typed at the client prints its GET line (after a refused read the client is back at its menu)', `got ${JSON.stringify(line)}`)
+    if (!line.includes('TRY_OTHER_SERVER_OR_LATER')) continue
+    t.equal(line, refused, "a GET that meets TRY_OTHER_SERVER_OR_LATER prints the GET line with that word as the value")
+    const next = await consoleOp(cluster, 'c1', ['GET', 'q'], 'GET q after a refused read')
+    t.check(next.startsWith('GET key: q value: '), 'after a refused read the client is back at its menu: the next GET prints its line', `got ${JSON.stringify(next)}`)
+    return
+  }
+  t.fail('a client choosing servers at random meets the lagging s3 after seeing the new value within 60 GETs', 'no GET line showed TRY_OTHER_SERVER_OR_LATER')
+}

@@ -22,6 +22,7 @@ const chained: GraderTest[] = STEPS.map((step, index) => ({
       }
     }
     await step.run(script)
+    await step.also?.(t)
   },
 }))
 

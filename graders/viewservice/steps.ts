@@ -1,12 +1,15 @@
 // The course's coordinator test (seed 000 §3, a port of MIT 6.824 2015's viewservice test) as
 // twelve steps that build on each other, with the exact view expected after each.
-import { DEAD_PINGS, type ViewScript } from './ViewScript.ts'
+import type { TestContext } from '../harness/TestContext.ts'
+import { DEAD_PINGS, ViewScript } from './ViewScript.ts'
 
 export interface Step {
   name: string
   title: string
   points: number
   run(s: ViewScript): Promise<void>
+  /** A scenario of the step's own test on a cluster of its own, not replayed by later tests. */
+  also?(t: TestContext): Promise<void>
 }
 
 const twice = DEAD_PINGS * 2
@@ -33,10 +36,13 @@ export const STEPS: Step[] = [
   },
   {
     name: 'first-backup',
-    title: 'the next server becomes backup once the master acknowledged view 1',
+    title: 'the next server becomes backup once the master acknowledged view 1, also when it pinged before the acknowledgement',
     points: 0.5,
     async run(s) {
-      await s.rounds(twice, () => [['s1', 1], ['s2', 0]], (v) => v.backup === 's2')
+      // DSLabs' "backup pings first": s2's only ping comes before s1's acknowledgement; s2 is still
+      // alive and idle when the acknowledgement makes a change possible.
+      await s.rounds(1, () => [['s2', 0], ['s1', 1]])
+      await s.rounds(2, () => [['s1', 1]], (v) => v.backup === 's2')
       await s.expect('first backup', 's1', 's2', 2)
     },
   },
@@ -54,12 +60,15 @@ export const STEPS: Step[] = [
   },
   {
     name: 'restarted-server-becomes-backup',
-    title: 'a restarted server (pinging 0) becomes backup',
+    title: 'a server that comes back becomes backup: pinging 0 (restarted), or its old view number (DSLabs)',
     points: 0.5,
     async run(s) {
       await s.ping('s2', 3)
       await s.rounds(twice, () => [['s1', 0], ['s2', 3]], (v) => v.master === 's2' && v.backup === 's1')
       await s.expect('restarted server becomes backup', 's2', 's1', 4)
+    },
+    async also(t) {
+      await oldMasterReturns(await ViewScript.start(t))
     },
   },
   {
@@ -142,3 +151,17 @@ export const STEPS: Step[] = [
     },
   },
 ]
+
+/**
+ * DSLabs' "old primary becomes backup", on a cluster of its own: a master declared dead comes back
+ * pinging the view number it last knew (it did not restart). It is idle, so it becomes backup.
+ */
+async function oldMasterReturns(s: ViewScript): Promise<void> {
+  await s.rounds(2, () => [['s1', 0]], (v) => v.master === 's1')
+  await s.rounds(twice, () => [['s1', 1], ['s2', 0]], (v) => v.backup === 's2')
+  await s.rounds(1, () => [['s1', 2], ['s2', 2]])
+  await s.rounds(twice, () => [['s2', 2]], (v) => v.master === 's2')
+  await s.expect('old master returns: s1 silent, s2 takes over', 's2', null, 3)
+  await s.rounds(twice, () => [['s2', 3], ['s1', 2]], (v) => v.backup === 's1')
+  await s.expect('old master returns pinging its old view 2: it becomes backup', 's2', 's1', 4)
+}

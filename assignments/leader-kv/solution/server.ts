@@ -48,7 +48,9 @@ export const serverMachine = setup({
   guards: {
     isLeader: ({ context }) => context.self === context.leader,
     hasQueued: ({ context }) => context.queue.length > 0,
-    ackForCurrent: ({ context, event }) => event.type === 'REPLICATION_OK' && context.current?.ts === event.ts && !context.current.acks.includes(event.from),
+    // Only another server's first REPLICATION_OK for the PUT in flight counts (not a stranger's).
+    ackForCurrent: ({ context, event }) =>
+      event.type === 'REPLICATION_OK' && context.current?.ts === event.ts && context.others.includes(event.from) && !context.current.acks.includes(event.from),
     allAcked: ({ context }) => context.current !== null && context.current.acks.length >= context.others.length,
     fresh: ({ context, event }) => event.type === 'GET' && tsOf(context.store, event.key) >= event.ts,
   },

@@ -10,6 +10,7 @@ const mutants: MutantSpec[] = [
   { name: 'crashes-on-bad-input', bug: 'a malformed request crashes the server instead of getting an ERROR', loses: ['first-master'] },
   { name: 'backup-trusts-strangers', bug: 'the backup takes forwards and copies from anyone who names its view, not only from its primary', loses: ['first-backup'] },
   { name: 'no-backup-timeout', bug: 'a primary whose backup does not answer waits four ticks, not two, before it answers ERROR', loses: ['first-backup'] },
+  { name: 'copies-only-new-backup', bug: 'the master copies only to a backup that is new to it; a backup that restarted and re-entered gets no copy', loses: ['restarted-master-refilled'] },
 ]
 
 export default mutants

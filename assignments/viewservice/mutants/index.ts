@@ -10,6 +10,7 @@ const mutants: MutantSpec[] = [
   { name: 'old-ping-is-restart', bug: 'a member pinging an older view number is taken to have restarted', loses: ['restarted-server-becomes-backup', 'backup-silent'] },
   { name: 'ignores-bad-input', bug: 'malformed and unknown requests get no answer', loses: ['bad-input'] },
   { name: 'dead-a-tick-late', bug: 'a silent server counts as alive for deadPings + 1 ticks instead of deadPings', loses: ['backup-takes-over'] },
+  { name: 'spare-must-ping-zero', bug: 'only a server pinging 0 can become backup; an old master pinging its last view number is never chosen', loses: ['restarted-server-becomes-backup'] },
   { name: 'ping-answers-nothing-new', bug: 'a PING is answered with the empty view (0, none, none); only GET_VIEW is right', loses: ['first-master'] },
 ]
 
