@@ -5,7 +5,8 @@
 import { assign, createMachine, type AnyStateMachine } from 'xstate'
 import { defineNode, type NodeDefinition } from 'distlab/node'
 
-export type Mutation =
+/** One change to one machine. */
+export type Change =
   | { kind: 'guard'; name: string; value: boolean }
   | { kind: 'action'; name: string }
   | { kind: 'assign'; name: string; field: string }
@@ -13,13 +14,29 @@ export type Mutation =
   | { kind: 'after'; path: Array<string | number>; delay: string; factor: number }
   | { kind: 'target'; path: Array<string | number>; to: string }
 
+/** A change to the role's machine, or (`within`) to a machine it spawns, by its `actors` names. */
+export type Mutation = Change & { within?: string[] }
+
 type Config = Record<string | number, unknown>
 
 export function applyMutation(reference: NodeDefinition, mutation: Mutation): NodeDefinition {
-  return defineNode({ machine: mutate(reference.machine, mutation), title: reference.title })
+  return defineNode({ machine: mutateWithin(reference.machine, mutation, mutation.within ?? []), title: reference.title })
 }
 
-function mutate(machine: AnyStateMachine, m: Mutation): AnyStateMachine {
+export function isMachine(actor: unknown): actor is AnyStateMachine {
+  return typeof actor === 'object' && actor !== null && 'config' in actor && 'implementations' in actor && typeof (actor as { provide?: unknown }).provide === 'function'
+}
+
+/** The machine with the change applied to the actor reached through `within` (a path of `actors` names). */
+function mutateWithin(machine: AnyStateMachine, change: Change, within: string[]): AnyStateMachine {
+  if (within.length === 0) return mutate(machine, change)
+  const [name, ...rest] = within as [string, ...string[]]
+  const child = (machine.implementations as unknown as { actors: Record<string, unknown> }).actors[name]
+  if (!isMachine(child)) throw new Error(`mutation: the machine has no child machine '${name}' in its actors`)
+  return machine.provide({ actors: { [name]: mutateWithin(child, change, rest) } } as never)
+}
+
+function mutate(machine: AnyStateMachine, m: Change): AnyStateMachine {
   const implementations = machine.implementations as unknown as { actions: Config; guards: Config; delays: Config }
   switch (m.kind) {
     case 'guard':

@@ -1,9 +1,10 @@
 // The mutants of a reference, read off its statecharts: each named guard forced true and forced
 // false, each named action dropped, each field of a named assign left unchanged, each delay (named
 // or inline in `after`) halved and doubled, each transition target redirected to each sibling
-// state. A mutant is one such change to one role's machine; its name says what it is.
+// state. A mutant is one such change to one role's machine, or to a machine it spawns or invokes
+// (listed in its `actors`: a torrent peer, a download), however deep; its name says what it is.
 import type { AnyStateMachine } from 'xstate'
-import type { Mutation } from './applyMutation.ts'
+import { isMachine, type Change, type Mutation } from './applyMutation.ts'
 
 export interface MutantPlan {
   /** A file-name-safe id: `server.guard-fresh-true`. */
@@ -17,12 +18,18 @@ export interface MutantPlan {
 type Config = Record<string, unknown>
 type Path = Array<string | number>
 
-export function deriveMutants(role: string, machine: AnyStateMachine): MutantPlan[] {
+export function deriveMutants(role: string, machine: AnyStateMachine, within: string[] = []): MutantPlan[] {
   const plans: MutantPlan[] = []
-  const add = (slug: string, description: string, mutation: Mutation): void => {
-    plans.push({ slug: `${role}.${slug}`.replace(/[^\w.-]+/g, '_'), role, description: `${role}: ${description}`, mutation })
+  const where = [role, ...within].join('.')
+  const add = (slug: string, description: string, change: Change): void => {
+    const mutation = (within.length ? { ...change, within } : change) as Mutation
+    plans.push({ slug: `${where}.${slug}`.replace(/[^\w.-]+/g, '_'), role, description: `${within.length ? `${role}'s ${within.join("'s ")}` : role}: ${description}`, mutation })
   }
-  const impl = machine.implementations as unknown as { guards: Config; actions: Config; delays: Config }
+  const impl = machine.implementations as unknown as { guards: Config; actions: Config; delays: Config; actors: Config }
+  // Machines it spawns or invokes: mutated in place, the parent otherwise the reference's.
+  for (const [name, actor] of Object.entries(impl.actors ?? {})) {
+    if (isMachine(actor)) plans.push(...deriveMutants(role, actor, [...within, name]))
+  }
   for (const name of Object.keys(impl.guards)) {
     add(`guard-${name}-true`, `guard '${name}' always true`, { kind: 'guard', name, value: true })
     add(`guard-${name}-false`, `guard '${name}' always false`, { kind: 'guard', name, value: false })
@@ -43,7 +50,7 @@ export function deriveMutants(role: string, machine: AnyStateMachine): MutantPla
 }
 
 /** Inline `after` delays and transition targets, in every state below `node`. */
-function walk(node: Config, path: Path, siblings: string[] | null, add: (slug: string, description: string, mutation: Mutation) => void): void {
+function walk(node: Config, path: Path, siblings: string[] | null, add: (slug: string, description: string, change: Change) => void): void {
   const where = path.filter((p, i) => path[i - 1] === 'states').join('.') || '(root)'
   const after = node.after as Config | undefined
   if (after && typeof after === 'object') {

@@ -24,6 +24,13 @@ export interface NodePlan {
   /** Whether its torrent.conf has FileInfo (else the key is missing or null). */
   info: boolean
   data: DataPlan
+  /**
+   * A decoy: its torrent.conf describes another file of the same size (its own hashes) and it holds
+   * that file whole. It is a peer like any other, so the others receive parts from it that do not
+   * match their hashes: a node that writes a received part without checking its SHA-1 is caught.
+   * Its own data.bin must end as its own file.
+   */
+  decoy?: true
 }
 
 export type RestartPlan =
@@ -144,6 +151,8 @@ interface ManySourceOptions {
   peers?: (i: number, all: string[]) => string[] | null
   /** Which node has FileInfo (default: all). */
   infoOn?: number
+  /** One more node, a decoy (NodePlan.decoy), known to all. */
+  decoy?: boolean
 }
 
 function manySourceRun(rng: Rng, scale: Scale, options: ManySourceOptions): RunPlan {
@@ -160,8 +169,9 @@ function manySourceRun(rng: Rng, scale: Scale, options: ManySourceOptions): RunP
   const order = rng.shuffle([...Array(count).keys()])
   order.forEach((part, k) => (owners[part] = k < n ? k : rng.int(0, n - 1)))
   const restarts = options.restarts ? `, ${describeRestarts(options.restarts)}` : ''
-  return {
-    label: describe(n, size, partSize, `, parts spread over all nodes${restarts}`),
+  const decoy = options.decoy ? ', and a decoy serving another file of that size' : ''
+  const plan: RunPlan = {
+    label: describe(n, size, partSize, `, parts spread over all nodes${restarts}${decoy}`),
     size,
     partSize,
     owners,
@@ -173,14 +183,24 @@ function manySourceRun(rng: Rng, scale: Scale, options: ManySourceOptions): RunP
       data: { kind: 'owned', index: i },
     })),
   }
+  if (options.decoy) {
+    // Another host of the same /24, known to every node that is told its peers.
+    const [a, b, c] = (plan.nodes[0] as NodePlan).address.split('.')
+    const used = new Set(plan.nodes.map((node) => Number(node.address.split('.')[3])))
+    const address = `${a}.${b}.${c}.${rng.pick(Array.from({ length: 254 }, (_, i) => i + 1).filter((h) => !used.has(h)))}`
+    for (const node of plan.nodes) if (node.peers) node.peers = [...node.peers, address]
+    plan.nodes.push({ name: nameOf(n), address, peers: plan.nodes.map((node) => node.address), info: true, data: { kind: 'whole' }, decoy: true })
+  }
+  return plan
 }
+
 
 export function describeRestarts(plan: RestartPlan): string {
   return plan.kind === 'random' ? `a random node restarted every ${plan.single / 1000} s and all every ${plan.all / 1000} s` : `a random half running each ${plan.period / 1000} s epoch`
 }
 
 export function manySource(rng: Rng, scale: Scale): RunPlan[] {
-  return (scale === 'full' ? [4, 8, 16] : [4, 8]).map((n) => manySourceRun(rng, scale, { n, limit: 30_000 }))
+  return (scale === 'full' ? [4, 8, 16] : [4, 8]).map((n) => manySourceRun(rng, scale, { n, limit: 30_000, decoy: true }))
 }
 
 function strategies(fast: boolean): RestartPlan[] {

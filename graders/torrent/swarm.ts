@@ -6,7 +6,7 @@ import { isDistlabError, type Cluster, type Rng } from '../../runtime/index.ts'
 import type { TestContext } from '../harness/TestContext.ts'
 import { Content, partDigests } from './content.ts'
 import { mismatch, writeConf, writeData, type RunContent } from './files.ts'
-import type { RestartPlan, RunPlan } from './plans.ts'
+import type { NodePlan, RestartPlan, RunPlan } from './plans.ts'
 
 /** The network the seed's containers shared: a LAN of ~1–2 ms with 50 MB/s per node each way. */
 export const SWARM_NETWORK = { latency: [1, 2] as [number, number] }
@@ -34,12 +34,21 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   })
   const reference = new Content(t.seed, which, 'reference')
   const content: RunContent = { reference, garbage: (node) => new Content(t.seed, which, 'garbage', node), parts: partDigests(reference, run.size, run.partSize) }
+  // A decoy's file is its own: its torrent.conf, its data.bin and its verdict.
+  const contentOf = (node: NodePlan): RunContent => {
+    if (!node.decoy) return content
+    const decoy = new Content(t.seed, which, 'decoy', node.name)
+    return { ...content, reference: decoy, parts: partDigests(decoy, run.size, run.partSize) }
+  }
+  const expected = new Map(run.nodes.map((node) => [node.name, contentOf(node)]))
   for (const node of run.nodes) {
     const dir = cluster.dataDir(node.name)
-    writeConf(dir, node, run, content.parts)
-    writeData(dir, node, run, content)
+    const own = expected.get(node.name) as RunContent
+    writeConf(dir, node, run, own.parts)
+    writeData(dir, node, run, own)
   }
-  const watch = new CompletionWatch(cluster, run, reference)
+  const referenceOf = (name: string): Content => (expected.get(name) as RunContent).reference
+  const watch = new CompletionWatch(cluster, run, referenceOf)
   const done = (): boolean => watch.allVerified()
   const finished = run.restarts ? await restartDriver(cluster, run.restarts, t.rng.fork(which, 'restarts'), done, run.limit) : await startAll(cluster, done, run.limit)
   const took = cluster.now
@@ -47,9 +56,9 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   for (const node of run.nodes) cluster.crash(node.name, { tear: false })
   await cluster.settled()
   const wrong = run.nodes.flatMap((node) => {
-    const why = mismatch(cluster.dataDir(node.name), run, reference)
+    const why = mismatch(cluster.dataDir(node.name), run, referenceOf(node.name))
     const torn = cluster.node(node.name).tornWrites
-    return why ? [`${node.name} (${node.address}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
+    return why ? [`${node.name} (${node.address}${node.decoy ? ', the decoy, whose file is its own' : ''}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
   })
   const complaints = run.nodes.flatMap((node) => cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`))
   const ending = finished ? `all nodes complete after ${seconds(took)}` : `after the ${seconds(run.limit)} limit, ${watch.verifiedCount} of ${run.nodes.length} nodes had printed "complete" with a right file`
@@ -106,7 +115,7 @@ class CompletionWatch {
   constructor(
     private readonly cluster: Cluster,
     private readonly run: RunPlan,
-    private readonly reference: Content,
+    private readonly referenceOf: (name: string) => Content,
   ) {}
 
   get verifiedCount(): number {
@@ -123,7 +132,7 @@ class CompletionWatch {
       if (lines.length === from) continue
       this.read.set(node.name, lines.length)
       if (!lines.slice(from).includes(COMPLETE_LINE)) continue
-      if (mismatch(this.cluster.dataDir(node.name), this.run, this.reference) === null) this.verified.set(node.name, torn)
+      if (mismatch(this.cluster.dataDir(node.name), this.run, this.referenceOf(node.name)) === null) this.verified.set(node.name, torn)
       else this.verified.delete(node.name)
     }
     return this.verified.size === this.run.nodes.length

@@ -97,7 +97,7 @@ export class Narrator {
       case 'timeout':
         return kleur.red(`⌛ ${record.type} to ${record.to}: no reply`)
       case 'state':
-        return verbose ? kleur.blue(`${record.from ?? '∅'} ⇒ ${record.to}`) : null
+        return verbose ? kleur.blue(`${record.actor ? `${record.actor}: ` : ''}${record.from ?? '∅'} ⇒ ${record.to}`) : null
       default:
         return null
     }

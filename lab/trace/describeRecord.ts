@@ -25,7 +25,7 @@ export function describeRecord(record: TraceRecord): string {
     case 'timeout':
       return kleur.red(`⌛ call ${record.call} (${record.type} → ${record.to}) timed out`)
     case 'state':
-      return kleur.inverse().blue(` ${record.from ?? '∅'} ⇒ ${record.to} `) + kleur.gray(` on ${record.event}`)
+      return (record.actor ? kleur.blue(`${record.actor}: `) : '') + kleur.inverse().blue(` ${record.from ?? '∅'} ⇒ ${record.to} `) + kleur.gray(` on ${record.event}`)
     case 'console':
       return kleur.white().bold(record.line)
     case 'prompt':

@@ -38,6 +38,8 @@ export class NodeHost {
   private until = -Infinity
   private failed = false
   private lastState: string | null = null
+  /** The last state traced for each spawned or invoked actor (by its id), at trace level 'full'. */
+  private readonly childStates = new Map<string, string>()
   private describing = 'start'
   /** The key of the last entry opened: where effects that leak out of a batch are reported. */
   private lastKey: Key = [0, 0]
@@ -73,10 +75,12 @@ export class NodeHost {
       config: init.config,
       dataDir: init.dataDir,
     }
+    // Always inspected, cheaply: effects emitted by a spawned or invoked machine (a peer, a
+    // coordination) are the node's effects too. State records are kept for trace level 'full'.
     const actor = this.definition.createActor(this.definition.machine, {
       input,
       clock: this.clock,
-      inspect: this.full ? (event) => this.onInspect(event) : undefined,
+      inspect: (event) => this.onInspect(event),
     })
     this.actor = actor
     actor.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
@@ -322,13 +326,27 @@ export class NodeHost {
   }
 
   private onInspect(event: InspectionEvent): void {
-    if (event.type !== '@xstate.snapshot' || event.actorRef !== this.actor) return
+    const root = event.actorRef.sessionId === event.rootId
+    if (event.type === '@xstate.actor') {
+      if (!root) (event.actorRef as AnyActor).on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+      return
+    }
+    if (!this.full || event.type !== '@xstate.snapshot') return
     const snap = event.snapshot as { value?: unknown; status?: string }
     if (snap.value === undefined) return
     const to = stateName(snap.value as Parameters<typeof stateName>[0])
-    if (to === this.lastState) return
-    this.push({ kind: 'state', from: this.lastState, to, event: event.event.type })
-    this.lastState = to
+    if (root) {
+      if (to === this.lastState) return
+      this.push({ kind: 'state', from: this.lastState, to, event: event.event.type })
+      this.lastState = to
+      return
+    }
+    // A spawned or invoked machine: its states are traced under its id (`peer 10.0.7.12`).
+    const id = (event.actorRef as AnyActor).id
+    const from = this.childStates.get(id) ?? null
+    if (to === from) return
+    this.push({ kind: 'state', actor: id, from, to, event: event.event.type })
+    this.childStates.set(id, to)
   }
 
   private fail(err: unknown): void {

@@ -76,7 +76,8 @@ export type HostEffect =
   | { kind: 'timer.set'; timer: number; delay: number; at: number }
   | { kind: 'timer.fire'; timer: number }
   | { kind: 'timer.cancel'; timer: number }
-  | { kind: 'state'; from: string | null; to: string; event: string }
+  /** `actor`: the id of a spawned or invoked machine; absent for the node's own machine. */
+  | { kind: 'state'; actor?: string; from: string | null; to: string; event: string }
 
 /** Work for the shared pool: hash `data` whole, or in parts of `partSize` bytes. */
 export interface PoolJobRequest {

@@ -519,7 +519,7 @@ export class Simulation {
           this.tracer.emit({ t: this.now, node: node.name, kind: 'timer.cancel', timer: effect.timer })
           break
         case 'state':
-          this.tracer.emit({ t: this.now, node: node.name, kind: 'state', from: effect.from, to: effect.to, event: effect.event })
+          this.tracer.emit({ t: this.now, node: node.name, kind: 'state', ...(effect.actor === undefined ? {} : { actor: effect.actor }), from: effect.from, to: effect.to, event: effect.event })
           break
       }
     }

@@ -78,7 +78,7 @@ function effectProblem(value: unknown, t: number): string | null {
     case 'synced':
       return isText(effect.file) ? null : bad('names no file')
     case 'state':
-      return isText(effect.to) && isText(effect.event) && (effect.from === null || isText(effect.from)) ? null : bad('is malformed')
+      return isText(effect.to) && isText(effect.event) && (effect.from === null || isText(effect.from)) && (effect.actor === undefined || isText(effect.actor)) ? null : bad('is malformed')
     default:
       return `an effect of unknown kind ${JSON.stringify((effect as { kind?: unknown }).kind)}`
   }

@@ -36,7 +36,8 @@ export type TraceRecord =
   | (Base & { kind: 'timer.set'; timer: number; delay: number; at: number })
   | (Base & { kind: 'timer.fire'; timer: number })
   | (Base & { kind: 'timer.cancel'; timer: number })
-  | (Base & { kind: 'state'; from: string | null; to: string; event: string })
+  /** `actor`: a spawned or invoked machine of the node (its id); absent for the node's own machine. */
+  | (Base & { kind: 'state'; actor?: string; from: string | null; to: string; event: string })
   | (Base & { kind: 'pool'; job: number; id: string | number; bytes: number; parts: number; at: number })
   | (Base & { kind: 'pool.done'; job: number; id: string | number })
   | (Base & { kind: 'console'; line: string })

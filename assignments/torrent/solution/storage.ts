@@ -14,9 +14,8 @@ export class DataFile {
    * Opens (creating it if missing) and sizes the file to exactly `size` bytes: a short file is
    * extended with zeros, a long one cut. With `truncate: false` a long file keeps its tail.
    */
-  static open(path: string, size: number, options: { truncate: boolean; wipe: boolean }): DataFile {
+  static open(path: string, size: number, options: { truncate: boolean }): DataFile {
     const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644)
-    if (options.wipe) ftruncateSync(fd, 0)
     const found = fstatSync(fd).size
     if (found < size || (found > size && options.truncate)) ftruncateSync(fd, size)
     return new DataFile(fd, size, found)

@@ -1,6 +1,6 @@
-// BUG: a node knows only the peers its torrent.conf lists: it ignores peer lists and never asks a peer that dialed in.
+// BUG: a node knows only the peers its torrent.conf lists: it never learns addresses from other
+// peers, and never asks a peer that dialed in.
 import { defineNode } from 'distlab/node'
-import { createTorrentMachine } from '../../solution/node.ts'
-import { policy } from '../../solution/policy.ts'
+import { torrentMachine } from '../../solution/node.ts'
 
-export default defineNode({ machine: createTorrentMachine({ ...policy, peerExchange: false }) })
+export default defineNode({ machine: torrentMachine.provide({ guards: { exchangesPeers: () => false } }) })

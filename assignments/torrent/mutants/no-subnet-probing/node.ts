@@ -1,6 +1,5 @@
 // BUG: a node told no peers waits to be found: it never probes its /24.
 import { defineNode } from 'distlab/node'
-import { createTorrentMachine } from '../../solution/node.ts'
-import { policy } from '../../solution/policy.ts'
+import { torrentMachine } from '../../solution/node.ts'
 
-export default defineNode({ machine: createTorrentMachine({ ...policy, probe: false }) })
+export default defineNode({ machine: torrentMachine.provide({ guards: { mayProbe: () => false } }) })

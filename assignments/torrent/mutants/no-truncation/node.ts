@@ -1,6 +1,8 @@
-// BUG: a data.bin longer than Size keeps its tail (padding, garbage): the file is extended when short, never cut.
+// BUG: a data.bin longer than Size keeps its tail: files are extended, never cut.
+import { assign } from 'xstate'
 import { defineNode } from 'distlab/node'
-import { createTorrentMachine } from '../../solution/node.ts'
-import { policy } from '../../solution/policy.ts'
+import { openDataFile, torrentMachine } from '../../solution/node.ts'
 
-export default defineNode({ machine: createTorrentMachine({ ...policy, truncate: false }) })
+export default defineNode({
+  machine: torrentMachine.provide({ actions: { openFile: assign(({ context }) => openDataFile(context, { truncate: false })) } }),
+})
