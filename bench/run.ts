@@ -1,6 +1,7 @@
 // `npm run bench [sim|hash|sync|sandbox ...]`: speed as ratios against a baseline measured in the same
 // run, printed and saved as JSON under bench/results/. Not part of `npm test`: tests assert
-// correctness only. With no suite named, all run.
+// correctness only. With no suite named, all run. `npm run bench sync -- --against REV` measures
+// the torrent reference of git revision REV in the same run, before the current one.
 import { kleur } from '../lab/format.ts'
 import { runHashSuite } from './hashThroughput.ts'
 import { machineLine } from './report.ts'
@@ -8,9 +9,18 @@ import { runSandboxSuite } from './sandboxCost.ts'
 import { runSimSuite } from './simThroughput.ts'
 import { runSyncSuite } from './torrentSync.ts'
 
-const SUITES: Record<string, () => Promise<void>> = { sim: runSimSuite, hash: runHashSuite, sync: runSyncSuite, sandbox: runSandboxSuite }
+const args = process.argv.slice(2)
+// `--against REV`: the sync suite also runs the torrent reference of that git revision, first.
+const againstAt = args.indexOf('--against')
+const against = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined
+if (againstAt >= 0 && !against) {
+  console.error(kleur.red('distlab: --against needs a git revision, e.g. npm run bench sync -- --against HEAD~1'))
+  process.exit(1)
+}
 
-const asked = process.argv.slice(2)
+const SUITES: Record<string, () => Promise<void>> = { sim: runSimSuite, hash: runHashSuite, sync: () => runSyncSuite({ against }), sandbox: runSandboxSuite }
+
+const asked = args
 const unknown = asked.filter((name) => !(name in SUITES))
 if (unknown.length) {
   console.error(kleur.red(`distlab: unknown benchmark ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`))

@@ -115,10 +115,10 @@ class Board {
     private readonly lab: ScenarioContext,
   ) {}
 
-  /** Whether the node has finished checking its own file (it is past the 'checking' phase). */
+  /** Whether the node has finished checking its own file (its file region is past 'checking'). */
   checked(name: string): boolean {
     const phase = this.last.get(name)?.phase
-    return phase === 'downloading' || phase === 'seeding'
+    return phase === 'leeching' || phase === 'complete'
   }
 
   progress(name: string): number {
@@ -141,9 +141,10 @@ class Board {
       const view = this.cluster.node(name)
       if (view.status === 'up') {
         const snapshot = await this.cluster.inspect(name)
-        const torrent = (snapshot.context as { torrent: { haveCount: number; parts: number; info: unknown } }).torrent
-        const phase = (snapshot.value as { phase?: string }).phase ?? '?'
-        this.last.set(name, { have: torrent.haveCount, parts: torrent.parts, phase: torrent.info ? phase : 'awaitingInfo' })
+        // The reference node's context: its book of parts, once it knows FileInfo (solution/node.ts).
+        const book = (snapshot.context as { book: { haveCount: number; count: number } | null }).book
+        const phase = (snapshot.value as { file?: string }).file ?? '?'
+        this.last.set(name, { have: book?.haveCount ?? 0, parts: book?.count ?? 0, phase })
       }
       lines.push(this.line(name, view.status === 'up' ? null : view.status))
     }

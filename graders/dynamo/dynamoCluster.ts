@@ -31,7 +31,11 @@ export class Dynamo {
     const cluster = await t.cluster({ network: { latency: [1, 5] }, records: false, nodes: names.map((name) => ({ name, role: 'node', address: addressOf(name) })) })
     const dynamo = new Dynamo(t, cluster, names)
     const join = options.join ?? names
-    for (const name of join) dynamo.g.send(name, { type: 'JOIN', seed: addressOf(join[0] as string) })
+    // The first node creates the cluster; the others join through it once it is a member.
+    const [seed, ...rest] = join as [string, ...string[]]
+    dynamo.g.send(seed, { type: 'JOIN', seed: addressOf(seed) })
+    await dynamo.converged([seed], `the cluster forms: ${seed}, joining through itself, lists itself as its only member`)
+    for (const name of rest) dynamo.g.send(name, { type: 'JOIN', seed: addressOf(seed) })
     await dynamo.converged(join, 'the cluster forms: every node lists every member')
     return dynamo
   }
@@ -41,9 +45,10 @@ export class Dynamo {
     const expected = [...nodes].sort()
     const deadline = this.cluster.now + timeout
     for (;;) {
-      const lists = await Promise.all(nodes.map((n) => this.members(n)))
+      // A node that is not a member yet may answer ERROR: asked again until the deadline.
+      const lists = await Promise.all(nodes.map((n) => (this.cluster.now < deadline ? this.membersOrNull(n) : this.members(n))))
       if (lists.every((l) => JSON.stringify(l) === JSON.stringify(expected))) return
-      if (this.cluster.now >= deadline) this.t.fail(sentence, `members: ${nodes.map((n, i) => `${n}: ${lists[i]?.join(',')}`).join('; ')}`)
+      if (this.cluster.now >= deadline) this.t.fail(sentence, `members: ${nodes.map((n, i) => `${n}: ${lists[i]?.join(',') ?? 'ERROR (not a member yet)'}`).join('; ')}`)
       await this.cluster.sleep(50)
     }
   }
@@ -79,6 +84,17 @@ export class Dynamo {
     this.t.check(ok, 'LOOKUP names 3 replicas as [name, address] pairs', JSON.stringify(answer.nodes))
     this.t.check(new Set(answer.nodes.map((n) => n[0])).size === 3, 'the 3 replicas of a key are different nodes', JSON.stringify(answer.nodes))
     return answer.nodes.map((n) => n[0])
+  }
+
+  /** The node's members, or null if it answered ERROR (not a member yet). */
+  private async membersOrNull(node: string): Promise<string[] | null> {
+    const answer = await this.g.call<Members | ErrorReply>(node, { type: 'GET_MEMBERS' }, { timeout: CALL }).catch((err: unknown) => {
+      if (err instanceof CallTimeout) this.t.fail('GET_MEMBERS is answered', `${node} did not answer within ${CALL} ms`)
+      throw err
+    })
+    if (answer.type === 'ERROR') return null
+    if (answer.type !== 'MEMBERS') this.t.fail('GET_MEMBERS is answered with MEMBERS', `${node} answered ${JSON.stringify(answer)}`)
+    return [...answer.members].sort()
   }
 
   async members(node: string): Promise<string[]> {

@@ -30,6 +30,8 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
     nodes: run.nodes.map((n) => ({ name: n.name, address: n.address, role: 'node', start: false, peers: [] })),
     network: SWARM_NETWORK,
     tornWrites: run.restarts ? { withinMs: SWARM_TEAR_WITHIN } : false,
+    // As in the seed's grader, a node that fails dies alone (it may be started again).
+    nodeErrors: 'crash-node',
     bandwidth: run.bandwidth ?? SWARM_BANDWIDTH,
   })
   const reference = new Content(t.seed, which, 'reference')
@@ -60,7 +62,10 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
     const torn = cluster.node(node.name).tornWrites
     return why ? [`${node.name} (${node.address}${node.decoy ? ', the decoy, whose file is its own' : ''}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
   })
-  const complaints = run.nodes.flatMap((node) => cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`))
+  const complaints = run.nodes.flatMap((node) => [
+    ...cluster.node(node.name).errors.slice(0, 1).map((error) => `${error}${cluster.node(node.name).errors.length > 1 ? ` (and ${cluster.node(node.name).errors.length - 1} more times)` : ''}`),
+    ...cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`),
+  ])
   const ending = finished ? `all nodes complete after ${seconds(took)}` : `after the ${seconds(run.limit)} limit, ${watch.verifiedCount} of ${run.nodes.length} nodes had printed "complete" with a right file`
   t.check(wrong.length === 0, `${run.label}: every data.bin matches the reference, byte for byte`, [`${ending}; ${wrong.length} of ${run.nodes.length} files wrong:`, ...wrong.slice(0, 5), ...(wrong.length > 5 ? [`… and ${wrong.length - 5} more`] : []), ...complaints.slice(0, 3)].join('\n'))
   return { took, complete: watch.verifiedCount }

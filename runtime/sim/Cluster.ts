@@ -39,6 +39,8 @@ export interface NodeView {
   readonly console: readonly string[]
   /** How many of its writes crashes have torn (runs with `tornWrites` only). */
   readonly tornWrites: number
+  /** Errors that took it down, oldest first (runs with `nodeErrors: 'crash-node'` only). */
+  readonly errors: readonly string[]
 }
 
 export class Cluster {
@@ -89,9 +91,18 @@ export class Cluster {
       poolClock: new VirtualPool(validatePoolConfig(options.pool, 'options.pool')),
       hashes: sharedHashPool(),
     })
-    this.sim.onNodeFailure = (node) => {
+    this.sim.onNodeFailure = (node, message) => {
+      if (options.nodeErrors === 'crash-node' && node.status === 'up') {
+        node.errors.push(message)
+        // That node alone goes down, its worker ended (its state is not to be trusted); nothing is
+        // torn: the node stopped itself, the machine did not lose power.
+        this.sim.trace({ t: this.now, node: node.name, kind: 'node.crash' })
+        this.takeDown(node, { tear: false, terminate: true })
+        return true
+      }
       node.status = 'failed'
       if (node.host) this.track(node.host.terminate())
+      return false
     }
   }
 
@@ -223,7 +234,7 @@ export class Cluster {
     const node = this.nodeNamed(name)
     if (node.status === 'down' || node.status === 'failed') return
     this.sim.trace({ t: this.now, node: name, kind: 'node.crash' })
-    this.takeDown(node, options.tear !== false)
+    this.takeDown(node, { tear: options.tear !== false })
   }
 
   /** Resolves once what crashes did to data directories is on disk: read them after this. */
@@ -424,15 +435,17 @@ export class Cluster {
   // terminated). In a run with torn
   // writes, the write to tear is chosen here, from what the simulation saw, so it is the same on
   // every run of the seed; the host undoes its tail before it goes.
-  private takeDown(node: SimNode, tear = true): void {
+  /** The node goes down; its worker retires (or, `terminate`, is ended: it failed). */
+  private takeDown(node: SimNode, options: { tear?: boolean; terminate?: boolean } = {}): void {
     node.status = 'down'
     node.timers.clear()
     node.host = null
     const pending = node.ready
     node.ready = null
-    const torn = tear && pending ? this.tearOf(node) : null
+    const torn = options.tear !== false && pending ? this.tearOf(node) : null
     node.lastWrite = null
     if (!pending) return
+    if (options.terminate) return this.track(pending.then((host) => host.terminate(), () => {}))
     if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
     // The trace already says the write is torn: if the host cannot make it so, the run is wrong.
     const undo = (host: HostHandle): Promise<void> =>

@@ -21,6 +21,8 @@ export class SimNode implements Endpoint {
   lastWrite: (TornWrite & { t: number }) | null = null
   /** Writes torn by crashes, across incarnations. */
   tornWrites = 0
+  /** Why each of its incarnations that threw or went over a limit went down (nodeErrors 'crash-node'). */
+  readonly errors: string[] = []
   /** Settles when the last incarnation's torn write is undone on disk: the next one waits. */
   tearing: Promise<void> | null = null
 

@@ -91,7 +91,8 @@ export class Simulation {
   /** Once set, the run is over: every wait rejects with it. */
   failure: Error | null = null
   /** Called when a node fails; the cluster takes the node down. */
-  onNodeFailure: (node: SimNode, message: string) => void = () => {}
+  /** Told of a node that threw or went over a limit; true if the run goes on without it. */
+  onNodeFailure: (node: SimNode, message: string) => boolean = () => false
 
   constructor(
     private readonly network: Network,
@@ -337,10 +338,14 @@ export class Simulation {
       if (entry.records) for (const record of entry.records) this.tracer.emit(record)
       entry.action?.()
       if (entry.failure && entry.node) {
-        this.nodeFailed(entry.node, entry.failure.message, entry.failure)
+        if (this.nodeFailed(entry.node, entry.failure.message, entry.failure)) continue
         break
       }
-      if (entry.effects && entry.node && !this.apply(entry.node, entry.effects)) break
+      if (entry.effects && entry.node && !this.apply(entry.node, entry.effects)) {
+        // A node that failed alone (crash-node) is down: the others' entries still apply.
+        if (entry.node.status === 'down' && !this.failure) continue
+        break
+      }
     }
     if (this.failure) return
     this.now = last
@@ -526,11 +531,13 @@ export class Simulation {
     return true
   }
 
-  private nodeFailed(node: SimNode, message: string, failure: Error): void {
-    if (node.status === 'failed') return
+  /** A node threw or went over a limit: the run ends, or (true) that node alone went down. */
+  private nodeFailed(node: SimNode, message: string, failure: Error): boolean {
+    if (node.status === 'failed') return false
     this.tracer.emit({ t: this.now, node: node.name, kind: 'node.error', error: message })
-    this.onNodeFailure(node, message)
+    if (this.onNodeFailure(node, message)) return true
     this.fail(failure)
+    return false
   }
 
   private drop(id: number, from: Endpoint, to: string, msg: Message, reason: DropReason): void {

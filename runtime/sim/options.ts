@@ -88,7 +88,16 @@ export interface ClusterOptions {
   tornWrites?: boolean | { withinMs?: number }
   /** What each node may use; going over a limit fails the node with a sentence naming it. */
   limits?: Partial<NodeLimits>
+  /**
+   * What a node that throws (or goes over a limit) does to the run. 'end-run' (default): the run
+   * fails with NODE_FAILED, right when every node matters to the verdict. 'crash-node': that node
+   * alone crashes (traced as node.error, then node.crash) and the others go on; it can be
+   * started again, as a container that exited can (the torrent grader's choice).
+   */
+  nodeErrors?: NodeErrorPolicy
 }
+
+export type NodeErrorPolicy = 'end-run' | 'crash-node'
 
 /** Per-node resource limits (besides the wall time of one batch, `stepTimeoutMs`). */
 export interface NodeLimits extends HostLimits {
@@ -98,7 +107,7 @@ export interface NodeLimits extends HostLimits {
 
 export const NODE_LIMITS: NodeLimits = { heapMb: 512, buffersMb: 1024, effectsPerEvent: 100_000, timers: 10_000 }
 
-export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' } as const
+export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker', nodeErrors: 'end-run' } as const
 
 /**
  * Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. Linux leaves
@@ -106,7 +115,7 @@ export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker' }
  */
 export const DEFAULT_TEAR_WITHIN = 1000
 
-type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>>
+type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host' | 'nodeErrors'>>
 
 export function validateClusterOptions(options: ClusterOptions): Validated {
   if (typeof options !== 'object' || options === null) bad('options must be an object with at least `nodes`')
@@ -117,6 +126,7 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   if (valid.unreachableAfter !== undefined && !(typeof valid.unreachableAfter === 'number' && Number.isFinite(valid.unreachableAfter) && valid.unreachableAfter >= 0)) bad('options.unreachableAfter must be a non-negative number of virtual ms')
   check(() => validateBandwidth(valid.bandwidth, 'options.bandwidth'))
   check(() => validatePoolConfig(valid.pool, 'options.pool'))
+  if (valid.nodeErrors !== 'end-run' && valid.nodeErrors !== 'crash-node') bad(`options.nodeErrors must be 'end-run' or 'crash-node' (got ${JSON.stringify(valid.nodeErrors)})`)
   if (valid.host !== 'worker' && valid.host !== 'inline') bad(`options.host must be 'worker' or 'inline' (got ${JSON.stringify(valid.host)})`)
   const torn = valid.tornWrites
   if (torn !== undefined && typeof torn !== 'boolean' && !(typeof torn === 'object' && torn !== null && (torn.withinMs === undefined || (typeof torn.withinMs === 'number' && torn.withinMs >= 0))))

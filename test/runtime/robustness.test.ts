@@ -3,6 +3,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Cluster, NodeFailure, isDistlabError } from '../../runtime/index.ts'
+import { validateClusterOptions } from '../../runtime/sim/options.ts'
 import { broken, fixture, rejection, withCluster } from '../helpers.ts'
 
 const test = suite('robustness')
@@ -179,6 +180,33 @@ test('unknown names in fault verbs and calls say which names exist', async () =>
     assert.throws(() => cluster.partition(['bad'], ['ghost']), /no node or client named 'ghost'; known: bad/)
     assert.throws(() => cluster.client('g').send('ghost', { type: 'X' }), /no node or client named 'ghost'/)
   })
+})
+
+test("with nodeErrors 'crash-node' a node that throws goes down alone; the others go on and it can start again", async () => {
+  const both = { ...options, nodes: [{ name: 'bad', module: bad }, { name: 'good', module: bad }], nodeErrors: 'crash-node' as const, trace: { memory: true } }
+  await withCluster(both, async (cluster) => {
+    cluster.client('g').send('bad', { type: 'THROW' })
+    await cluster.sleep(10)
+    assert.is(cluster.node('bad').status, 'down', 'the node that threw is down, not failed')
+    assert.is(cluster.failure, null, 'the run goes on')
+    const kinds = cluster.records.filter((r) => r.node === 'bad' && (r.kind === 'node.error' || r.kind === 'node.crash')).map((r) => r.kind)
+    assert.equal(kinds, ['node.error', 'node.crash'], 'its error and its crash are traced, in that order')
+    const pong = await cluster.client('g').call<{ type: string }>('good', { type: 'PING' }, { timeout: 100 })
+    assert.is(pong.type, 'PONG', 'the other node still answers')
+    cluster.start('bad')
+    const again = await cluster.client('g').call<{ type: string }>('bad', { type: 'PING' }, { timeout: 100 })
+    assert.is(again.type, 'PONG', 'started again, the node answers')
+  })
+})
+
+test("with nodeErrors 'end-run' (the default) the run still ends at the first node error", async () => {
+  const both = { ...options, nodes: [{ name: 'bad', module: bad }, { name: 'good', module: bad }] }
+  await withCluster(both, async (cluster) => {
+    const err = await rejection(cluster.client('g').call('bad', { type: 'THROW' }, { timeout: 100 }))
+    assert.ok(isDistlabError(err, 'NODE_FAILED'))
+    assert.is(cluster.node('bad').status, 'failed')
+  })
+  assert.throws(() => validateClusterOptions({ ...options, nodeErrors: 'shrug' as never }), /options.nodeErrors must be 'end-run' or 'crash-node'/)
 })
 
 test.run()

@@ -10,7 +10,6 @@ const mutants: MutantSpec[] = [
   { name: 'no-subnet-probing', bug: 'a node told no peers waits to be found: it never probes its /24', loses: ['self-discovery'] },
   { name: 'trusts-saved-parts', bug: 'a restarted node takes its saved list of written parts as valid without hashing them; a write torn by a kill stays wrong', loses: ['restarts'] },
   { name: 'loses-progress-on-restart', bug: 'a restarted node starts over: it empties data.bin instead of checking what it already holds', loses: ['restarts', 'restarts-discovery', 'self-discovery'] },
-  { name: 'never-redials', bug: 'a peer that did not answer the first HELLO (down, or not started yet) is never dialed again', loses: ['restarts-discovery'] },
 ]
 
 export default mutants
