@@ -10,6 +10,8 @@ export const DATA_FILE = 'data.bin'
 export const COMPLETE_LINE = 'complete'
 /** Lines a node prints about a `torrent.conf` it cannot use start with this. */
 export const CONFIG_ERROR_PREFIX = 'config error:'
+/** The one line a node prints when it cannot use its data.bin (a directory, no permission). */
+export const DATA_ERROR_PREFIX = 'data error:'
 
 export interface FileInfo {
   /** Bytes in the file; 0 is legal. */

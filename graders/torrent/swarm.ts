@@ -1,7 +1,7 @@
 // Runs one planned swarm: prepares every node's directory, starts the nodes (or restarts them as
 // the plan says), waits until every node's data.bin is right or the run's time is up, kills every
 // node and compares each data.bin with the reference, byte for byte.
-import { COMPLETE_LINE, CONFIG_ERROR_PREFIX } from '../../assignments/torrent/messages.ts'
+import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, DATA_ERROR_PREFIX } from '../../assignments/torrent/messages.ts'
 import { isDistlabError, type Cluster, type Rng } from '../../runtime/index.ts'
 import type { TestContext } from '../harness/TestContext.ts'
 import { Content, partDigests } from './content.ts'
@@ -64,7 +64,7 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   })
   const complaints = run.nodes.flatMap((node) => [
     ...cluster.node(node.name).errors.slice(0, 1).map((error) => `${error}${cluster.node(node.name).errors.length > 1 ? ` (and ${cluster.node(node.name).errors.length - 1} more times)` : ''}`),
-    ...cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`),
+    ...cluster.node(node.name).console.filter((line) => line.startsWith(CONFIG_ERROR_PREFIX) || line.startsWith(DATA_ERROR_PREFIX)).map((line) => `${node.name} printed "${line}"`),
   ])
   const ending = finished ? `all nodes complete after ${seconds(took)}` : `after the ${seconds(run.limit)} limit, ${watch.verifiedCount} of ${run.nodes.length} nodes had printed "complete" with a right file`
   t.check(wrong.length === 0, `${run.label}: every data.bin matches the reference, byte for byte`, [`${ending}; ${wrong.length} of ${run.nodes.length} files wrong:`, ...wrong.slice(0, 5), ...(wrong.length > 5 ? [`… and ${wrong.length - 5} more`] : []), ...complaints.slice(0, 3)].join('\n'))

@@ -1,6 +1,6 @@
 // The torrent reference beyond the graded groups: torrent.conf it cannot use gets one clear line
 // and the node carries on with what it can; data.bin is sized in place.
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -51,6 +51,27 @@ test('a node with a broken torrent.conf prints one config error, gets FileInfo f
     const data = readFileSync(join(cluster.dataDir('b'), DATA_FILE))
     assert.is(data.length, size, 'the garbage tail is cut')
     assert.ok(data.equals(reference.read(0, size)))
+  })
+})
+
+test('a node whose data.bin is a directory prints one data error line and stays out of the way; the others complete', async () => {
+  const size = 50_000
+  const partSize = 4096
+  const reference = new Content('torrent-test-dir')
+  const parts = partDigests(reference, size, partSize)
+  const addresses = ['10.9.2.1', '10.9.2.2', '10.9.2.3']
+  const nodes = ['seeder', 'broken', 'leecher'].map((name, i) => ({ name, address: addresses[i] as string, module: NODE, start: false }))
+  await withCluster({ nodes, network: { latency: 1 }, nodeErrors: 'crash-node' }, async (cluster) => {
+    for (const node of nodes) writeFileSync(join(cluster.dataDir(node.name), CONF_FILE), JSON.stringify({ Peers: addresses, FileInfo: { Size: size, PartSize: partSize, Parts: parts } }))
+    writeFileSync(join(cluster.dataDir('seeder'), DATA_FILE), reference.read(0, size))
+    mkdirSync(join(cluster.dataDir('broken'), DATA_FILE))
+    for (const node of nodes) cluster.start(node.name)
+    await cluster.until(() => cluster.node('leecher').console.includes('complete'), { timeout: 10_000, what: 'the leecher completes' })
+    const lines = cluster.node('broken').console
+    assert.is(lines.length, 1, lines.join('\n'))
+    assert.match(lines[0] as string, /^data error: cannot use data.bin \(EISDIR[^)]*\); this node stops syncing$/)
+    assert.is(cluster.node('broken').status, 'up', 'it does not crash: it has said what is wrong')
+    assert.is(cluster.failure, null)
   })
 })
 

@@ -1,6 +1,6 @@
 // The torrent node (reference). Three regions run side by side:
 //
-// - file:      awaitingInfo ─▶ checking ─▶ leeching ─▶ complete
+// - file:      awaitingInfo ─▶ checking ─▶ leeching ─▶ complete     (or checking ─▶ unusable)
 //              (FileInfo from torrent.conf or a peer; data.bin sized and its parts hashed; parts
 //              downloaded until every one is verified; then it prints `complete` and serves on)
 // - discovery: watching ⇄ probing (with nobody to talk to, HELLO to every address of the /24)
@@ -12,7 +12,7 @@
 // (parts.ts, trade.ts, scan.ts); the machines decide when, those modules what.
 import { and, assign, emit, enqueueActions, setup } from 'xstate'
 import { defineNode, ipv4Subnet, print, send, subnetAddresses, type Delivered, type HashedEvent, type NodeEffect, type NodeInput, type UnreachableEvent } from 'distlab/node'
-import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, CONF_FILE, DATA_FILE, type FileInfo } from 'distlab/protocol/torrent'
+import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, CONF_FILE, DATA_ERROR_PREFIX, DATA_FILE, type FileInfo } from 'distlab/protocol/torrent'
 import { join } from 'node:path'
 import { parseConf, readInfo } from './config.ts'
 import { downloadKey, downloadMachine, type DownloadReport } from './download.ts'
@@ -41,6 +41,8 @@ export interface Context {
   book: PartBook | null
   file: DataFile | null
   scan: Scan | null
+  /** Why data.bin cannot be used (a directory, no permission), if it cannot. */
+  fileProblem: string | null
   remotes: Map<string, Remote>
   asked: Map<string, Asked>
   inFlight: { bytes: number }
@@ -81,6 +83,7 @@ export const torrentMachine = setup({
     usableInfo: ({ event }) => event.type === 'INFO' && readInfo(event.info, []) !== null,
     scanJob: ({ event }) => event.type === 'pool.hashed' && isScanJob(event.id),
     scanDone: ({ context }) => context.scan !== null && scanDone(context.scan),
+    fileUnusable: ({ context }) => context.fileProblem !== null,
     hasEveryPart: ({ context }) => context.book?.complete === true,
     /** Learn peers from other peers (HELLO and PEERS), and ask anyone who dials in. */
     exchangesPeers: () => true,
@@ -109,9 +112,17 @@ export const torrentMachine = setup({
         return info
       },
     }),
-    openFile: assign(({ context }) => openDataFile(context)),
+    openFile: assign(({ context }) => {
+      try {
+        return openDataFile(context)
+      } catch (err) {
+        return { fileProblem: (err as Error).message }
+      }
+    }),
+    reportUnusableFile: emit(({ context }) => print(`${DATA_ERROR_PREFIX} cannot use ${DATA_FILE} (${context.fileProblem}); this node stops syncing`)),
     hashNextChunks: enqueueActions(({ context, enqueue }) => {
-      for (const job of nextScanJobs(context.scan as Scan, context.book as PartBook, context.file as DataFile)) enqueue.emit(job)
+      if (!context.scan) return
+      for (const job of nextScanJobs(context.scan, context.book as PartBook, context.file as DataFile)) enqueue.emit(job)
     }),
     recordScan: ({ context, event }) => recordScan(context.scan as Scan, context.book as PartBook, String((event as HashedEvent).id), (event as HashedEvent).digests),
     sendBitfields: enqueueActions(({ context, enqueue }) => {
@@ -275,6 +286,7 @@ export const torrentMachine = setup({
     book: null,
     file: null,
     scan: null,
+    fileProblem: null,
     remotes: new Map(),
     asked: new Map(),
     inFlight: { bytes: 0 },
@@ -294,8 +306,10 @@ export const torrentMachine = setup({
         },
         checking: {
           entry: ['openFile', 'hashNextChunks'],
-          always: { guard: 'scanDone', target: 'leeching' },
+          always: [{ guard: 'fileUnusable', target: 'unusable' }, { guard: 'scanDone', target: 'leeching' }],
         },
+        // data.bin is a directory, or not ours to write: one line, and nothing more to do.
+        unusable: { entry: 'reportUnusableFile' },
         leeching: {
           entry: ['sendBitfields', 'fill'],
           always: { guard: 'hasEveryPart', target: 'complete' },
