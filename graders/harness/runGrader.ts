@@ -17,6 +17,8 @@ export interface GradeOptions {
   scale?: Scale
   /** Run only these tests (by name). */
   only?: string[]
+  /** Stop after the first test that fails (the mutation runner needs only to know a mutant lost). */
+  stopAtFirstFailure?: boolean
   /** Write the trace of each test (`name` inserted when several tests run). */
   traceFile?: string
   /** Insert the test's name into traceFile even when one test runs (a resumed run of several). */
@@ -76,6 +78,7 @@ export async function runGrader(grader: Grader, options: GradeOptions): Promise<
     const result = await runTest(test, { ...options, traceFile })
     results.push(result)
     options.onTestEnd?.(result)
+    if (options.stopAtFirstFailure && !result.passed) break
   }
   return {
     assignment: grader.assignment,

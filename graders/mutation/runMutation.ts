@@ -76,7 +76,9 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
     const dir = writeMutant(assignment.id, plan, reference)
     try {
       const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, dir)
-      const report = await runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced' })
+      // The first failed test kills the mutant: the rest need not run (a broken torrent node would
+      // run every restart group to its time limit).
+      const report = await runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced', stopAtFirstFailure: true })
       const failed = report.tests.filter((t) => !t.passed).map((t) => t.name)
       return { plan, dir, killed: failed.length > 0, by: failed }
     } catch (err) {

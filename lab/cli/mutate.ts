@@ -34,6 +34,8 @@ await runCli(USAGE, async (argv) => {
     onDone: (outcome, done, total) => {
       const line = `  [${done}/${total}] ${outcome.killed ? 'killed' : 'SURVIVED'} ${outcome.plan.description}`
       if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(line)}`)
+      // Not a terminal (CI, a log file): a line per survivor and one per ten mutants.
+      else if (!outcome.killed || done % 10 === 0 || done === total) console.log(kleur.gray(line))
     },
   })
   if (live) process.stdout.write('\r\u001b[2K')

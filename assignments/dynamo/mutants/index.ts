@@ -1,4 +1,5 @@
-// Known-bad nodes, each one policy decision off from the reference, and the tests each must fail.
+// Known-bad nodes, each one data choice (policy.ts) or one machine action off from the reference,
+// and the tests each must fail.
 import type { MutantSpec } from '../../../graders/harness/mutants.ts'
 
 const mutants: MutantSpec[] = [

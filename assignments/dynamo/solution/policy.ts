@@ -1,5 +1,6 @@
-// The decisions a Dynamo node makes, as one object the machine is built with. The reference's
-// choices are `policy`; a known-bad variant changes one of them (see mutants/).
+// The data choices a Dynamo node makes, as one object the machines are built with: how versions are
+// reconciled, which nodes stand in, who is on the ring. The reference's are `policy`; a known-bad
+// variant may change one (see mutants/). Protocol steps (read repair, handoff) are the machines'.
 import { REPLICAS } from 'distlab/protocol/dynamo'
 import { reconcile, type Version } from './versions.ts'
 
@@ -10,10 +11,6 @@ export interface Policy {
   answer(key: string, versions: Version[]): Version[]
   /** Which nodes stand in for unreachable replicas: the preference list after the replicas. */
   standIns(preference: string[]): string[]
-  /** Whether a read sends what it found to the replicas that were behind. */
-  readRepair: boolean
-  /** Whether versions held for another node are handed over to it. */
-  handoff: boolean
   /** Which members the ring is built of: those that did not leave. */
   ringMembers(joined: string[], left: string[]): string[]
 }
@@ -22,7 +19,5 @@ export const policy: Policy = {
   keep: reconcile,
   answer: reconcile,
   standIns: (preference) => preference.slice(REPLICAS),
-  readRepair: true,
-  handoff: true,
   ringMembers: (joined, left) => joined.filter((name) => !left.includes(name)).sort(),
 }
