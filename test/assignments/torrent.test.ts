@@ -75,6 +75,26 @@ test('a node whose data.bin is a directory prints one data error line and stays 
   })
 })
 
+test('the trace shows the spawned machines: a peer being dialed and connected, a part received and verified', async () => {
+  const size = 20_000
+  const partSize = 4096
+  const reference = new Content('torrent-test-trace')
+  const parts = partDigests(reference, size, partSize)
+  const addresses = ['10.9.3.1', '10.9.3.2']
+  const nodes = ['seeder', 'leecher'].map((name, i) => ({ name, address: addresses[i] as string, module: NODE, start: false }))
+  await withCluster({ nodes, network: { latency: 1 }, trace: { memory: 'full' } }, async (cluster) => {
+    for (const node of nodes) writeFileSync(join(cluster.dataDir(node.name), CONF_FILE), JSON.stringify({ Peers: addresses, FileInfo: { Size: size, PartSize: partSize, Parts: parts } }))
+    writeFileSync(join(cluster.dataDir('seeder'), DATA_FILE), reference.read(0, size))
+    for (const node of nodes) cluster.start(node.name)
+    await cluster.until(() => cluster.node('leecher').console.includes('complete'), { timeout: 10_000, what: 'the leecher completes' })
+    const states = cluster.records.filter((r) => r.kind === 'state' && r.node === 'leecher')
+    const of = (actor: string): string[] => states.filter((r) => r.kind === 'state' && r.actor === actor).map((r) => (r.kind === 'state' ? r.to : ''))
+    assert.ok(of('peer 10.9.3.1').includes('connected'), `the leecher's peer machine for the seeder connects: ${of('peer 10.9.3.1').join(' → ')}`)
+    assert.equal(of('part 0 from 10.9.3.1'), ['receiving', 'verifying', 'verified'], 'part 0 is received from the seeder, hashed and verified')
+    assert.ok(states.some((r) => r.kind === 'state' && r.actor === undefined && r.to.includes('file.complete')), "the node's own machine reaches file.complete")
+  })
+})
+
 test('a 0-byte file: data.bin is cut to nothing and the node is complete at once, even with no peers', async () => {
   await withCluster({ nodes: [{ name: 'z', address: '10.9.1.1', module: NODE, start: false }] }, async (cluster) => {
     writeFileSync(join(cluster.dataDir('z'), CONF_FILE), JSON.stringify({ Peers: null, FileInfo: { Size: 0, PartSize: 65536, Parts: null } }))

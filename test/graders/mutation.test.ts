@@ -31,11 +31,26 @@ test('a redirected target rebuilds the machine with the new target and the same 
   assert.equal(Object.keys(mutant.machine.implementations.guards), Object.keys(reference.machine.implementations.guards))
 })
 
+test('machines a node spawns are mutated too, in place, the parent otherwise the reference', async () => {
+  const plans = await planMutants(findAssignment('torrent'))
+  const plan = plans.find((p) => p.slug === 'node.peer.guard-mayDial-false')
+  assert.ok(plan, 'a guard of the spawned peer machine is derived')
+  assert.is(plan.description, "node's peer: guard 'mayDial' always false")
+  assert.ok(plans.some((p) => p.slug.startsWith('node.download.')), "the download machine's mutants are derived")
+  const reference = (await import('../../assignments/torrent/solution/node.ts')).default as NodeDefinition
+  const mutant = applyMutation(reference, plan.mutation)
+  type WithActors = { implementations: { actors: Record<string, { implementations: { guards: Record<string, (a: unknown) => boolean> } }>; guards: object } }
+  const peerGuard = (m: unknown): ((a: unknown) => boolean) => (m as WithActors).implementations.actors.peer?.implementations.guards.mayDial as (a: unknown) => boolean
+  assert.is(peerGuard(mutant.machine)({ context: { mayAsk: true } }), false, "the mutant's peer never dials")
+  assert.is(peerGuard(reference.machine)({ context: { mayAsk: true } }), true, 'the reference is untouched')
+  assert.equal(Object.keys((mutant.machine as unknown as WithActors).implementations.guards), Object.keys((reference.machine as unknown as WithActors).implementations.guards))
+})
+
 test('the runner kills a mutant the grader catches and lists a reviewed equivalent one as such', async () => {
   const report = await runMutation(leaderKv, { only: ['server.guard-fresh-false', 'client.drop-showMenu'] })
   const by = Object.fromEntries(report.outcomes.map((o) => [o.plan.slug, o]))
   assert.is(by['server.guard-fresh-false']?.killed, true)
-  assert.ok(by['server.guard-fresh-false']?.by.includes('get-latest'))
+  assert.is(by['server.guard-fresh-false']?.by.length, 1, 'grading a mutant stops at its first failed test')
   assert.is(by['client.drop-showMenu']?.killed, false)
   assert.match(by['client.drop-showMenu']?.equivalent ?? '', /prompts are shown to a person/)
   assert.is(report.score, 1)
