@@ -121,12 +121,14 @@ export default defineGrader({
         const before = dynamo.cluster.now
         t.equal(await dynamo.get(r1, key, 3), { values: ['v2'], metadata: [m2] }, 'a read with quorum 3 finds v2 through the stand-in')
         t.check(dynamo.cluster.now - before <= 1000, 'and quickly', `it took ${dynamo.cluster.now - before} ms`)
+        // A write whose quorum the two live replicas make still gives the third's copy to a stand-in.
+        const m3 = await dynamo.put(r1, key, 'v3', 2, m2)
         // The replica stays away past several handoff attempts: the stand-in must keep trying.
         await dynamo.cluster.sleep(1000)
         dynamo.cluster.reconnect(r0)
         await dynamo.cluster.sleep(1000)
         dynamo.cluster.isolate(r0)
-        t.equal(await dynamo.get(r0, key, 1), { values: ['v2'], metadata: [m2] }, 'hinted handoff brought v2 to the replica that was cut off for a second, once it was back')
+        t.equal(await dynamo.get(r0, key, 1), { values: ['v3'], metadata: [m3] }, 'hinted handoff brought v3 (written with quorum 2 while it was away: a stand-in still took its copy) to the replica that was cut off for a second, once it was back')
       },
     },
     {
@@ -139,6 +141,13 @@ export default defineGrader({
         dynamo.cluster.partition(others, replicas)
         const m = await dynamo.put(others[0] as string, key, 'v', 2)
         t.equal(await dynamo.get(others[1] as string, key, 2), { values: ['v'], metadata: [m] }, 'another node on the same side reads it with its metadata')
+        // A node cut off from every other node cannot make a quorum of 2: it says so (ERROR), in time.
+        const alone = others[2] as string
+        dynamo.cluster.isolate(alone)
+        for (const request of [{ type: 'GET', key, quorum: 2 }, { type: 'PUT', key, value: 'w', quorum: 2, metadata: m }]) {
+          const answer = await dynamo.g.call<{ type: string }>(alone, request, { timeout: 3000 }).catch(() => null)
+          t.check(answer?.type === 'ERROR', `${alone}, cut off from every other node, answers a ${request.type} with quorum 2 with ERROR (the quorum cannot be reached)`, `got ${JSON.stringify(answer)}`)
+        }
       },
     },
     {
