@@ -43,7 +43,15 @@ export default defineGrader({
           t.check(count >= 12 && count <= 48, 'each of the 6 nodes holds about half of 60 keys (between 12 and 48)', `${node} holds ${count}`)
         }
         // Bad input is answered with ERROR; answers are never answered (no error ping-pong).
-        for (const bad of [{ type: 'FROBNICATE' }, { type: 'GET', quorum: 2 }, { type: 'PUT', key, quorum: 9, value: 'x' }]) {
+        const malformed = [
+          { type: 'FROBNICATE' },
+          { type: 'GET', quorum: 2 },
+          { type: 'GET', key, quorum: 0 },
+          { type: 'PUT', key, quorum: 9, value: 'x' },
+          { type: 'PUT', key, quorum: 2 },
+          { type: 'LOOKUP' },
+        ]
+        for (const bad of malformed) {
           const answer = await dynamo.g.call<{ type: string; reason?: unknown }>(r0, bad, { timeout: 500 })
           t.check(answer.type === 'ERROR' && typeof answer.reason === 'string', `${JSON.stringify(bad)} is answered with ERROR and a reason`, JSON.stringify(answer))
         }
@@ -222,6 +230,9 @@ export default defineGrader({
         const dynamo = await Dynamo.start(t, 6, { join: ['node02', 'node03', 'node04', 'node05', 'node06'] })
         const keys = Array.from({ length: 30 }, (_, i) => `join-${i}-${t.rng.int(0, 1e9)}`)
         for (const key of keys) t.check(!(await dynamo.lookup('node02', key)).includes('node01'), 'before it joins, node01 is never a replica', key)
+        // A node in no cluster cannot serve a read (messages.ts: ERROR, "not in a cluster").
+        const outside = await dynamo.g.call<{ type: string }>('node01', { type: 'GET', key: keys[0], quorum: 1 }, { timeout: 3000 }).catch(() => null)
+        t.check(outside?.type === 'ERROR', 'before it joins, node01 answers a GET with ERROR (it is in no cluster)', `got ${JSON.stringify(outside)}`)
         const key = t.rng.pick(keys)
         for (const other of keys) await dynamo.put('node03', other, other === key ? 'kept' : `v-${other}`, 3)
         dynamo.g.send('node01', { type: 'JOIN', seed: '10.0.0.2:9000' })
@@ -254,6 +265,9 @@ export default defineGrader({
         for (let i = 0; i < 100; i++) t.check(!(await dynamo.lookup(t.rng.pick(rest), `probe-${i}-${t.rng.int(0, 1e9)}`)).includes(leaver), `no key has ${leaver} as a replica`)
         await dynamo.cluster.runEvents(100)
         t.equal((await dynamo.get(rest[0] as string, key, 2)).values, ['kept'], 'the value is still read with quorum 2')
+        // The node that left is in no cluster: it serves no read (messages.ts: ERROR, "not in a cluster").
+        const left = await dynamo.g.call<{ type: string }>(leaver, { type: 'GET', key, quorum: 1 }, { timeout: 3000 }).catch(() => null)
+        t.check(left?.type === 'ERROR', `${leaver}, having left, answers a GET with ERROR (it is in no cluster)`, `got ${JSON.stringify(left)}`)
       },
     },
   ],

@@ -1,6 +1,6 @@
 // The dynamo node (reference). Two regions run side by side:
 //
-// - membership: alone ─JOIN─▶ member ─LEAVE─▶ leaving (─JOIN─▶ member)
+// - membership: alone ─JOIN─▶ member ─LEAVE─▶ leaving (for good)
 //               every change is printed, flooded to every member (MEMBERSHIP), and rebalances the
 //               store: data this node no longer replicates becomes hints for the key's replicas
 // - handoff:    quiet ⇄ delivering (every HANDOFF_MS while it holds hints, it offers each to its
@@ -11,7 +11,7 @@
 // hints), `forward` (forward.ts: a non-replica hands a PUT to a replica). Answers from other nodes
 // carry the request number and go to that machine. The store (store.ts) is one object changed in
 // place; the ring (ring.ts) is computed from the members.
-import { and, assign, emit, enqueueActions, not, setup } from 'xstate'
+import { and, assign, emit, enqueueActions, not, setup, stateIn } from 'xstate'
 import { defineNode, print, send, type Delivered, type NodeEffect, type NodeInput } from 'distlab/node'
 import { REPLICAS, type ClientRequest, type Get, type Put } from 'distlab/protocol/dynamo'
 import type { CoordinationInput } from './coordination.ts'
@@ -72,7 +72,7 @@ export function createNodeMachine(p: Policy = policy) {
     actors: { read: readMachine, write: writeMachine, forward: forwardMachine },
     delays: { handoffPeriod: HANDOFF_MS },
     guards: {
-      member: ({ context }) => isMember(context),
+      member: stateIn('#dynamo.membership.member'),
       wellFormedGet: ({ event }) => typeof field(event, 'key') === 'string' && isQuorum(field(event, 'quorum')),
       wellFormedPut: ({ event }) =>
         typeof field(event, 'key') === 'string' && typeof field(event, 'value') === 'string' && isQuorum(field(event, 'quorum')) && metadataOf(event).every((m) => decodeClock(m) !== null),
@@ -209,11 +209,9 @@ export function createNodeMachine(p: Policy = policy) {
               LEAVE: { target: 'leaving', actions: ['leave', 'printMembers', 'broadcast', 'rebalance'] },
             },
           },
-          // Out of the ring, still handing its data over; it may join again.
+          // Out of the ring for good, still handing its data over (a JOIN is ignored).
           leaving: {
             on: {
-              JOIN_ME: {},
-              JOIN: [{ guard: and(['validJoin', 'createsCluster']), target: 'member', actions: ['join', 'broadcast'] }, { guard: 'validJoin', target: 'member', actions: ['join', 'askSeed'] }],
               MEMBERSHIP: { guard: 'news', actions: ['mergeMembership', 'rebalance'] },
             },
           },
