@@ -121,7 +121,7 @@ export default defineGrader({
       points: 1,
       async run(t) {
         const dynamo = await Dynamo.start(t, 6)
-        const { key, replicas } = await dynamo.key()
+        const { key, replicas, others } = await dynamo.key()
         const [r0, r1] = replicas as [string, string]
         const m1 = await dynamo.put(r1, key, 'v1', 3)
         dynamo.cluster.isolate(r0)
@@ -129,6 +129,15 @@ export default defineGrader({
         const before = dynamo.cluster.now
         t.equal(await dynamo.get(r1, key, 3), { values: ['v2'], metadata: [m2] }, 'a read with quorum 3 finds v2 through the stand-in')
         t.check(dynamo.cluster.now - before <= 1000, 'and quickly', `it took ${dynamo.cluster.now - before} ms`)
+        // A write at a non-replica, handed to a replica that needs a stand-in for its quorum, is
+        // written once: one version, not two coordinations' siblings.
+        const other = await dynamo.key('other')
+        dynamo.cluster.reconnect(r0)
+        dynamo.cluster.isolate(other.replicas[0] as string)
+        const once = await dynamo.put(other.others[0] as string, other.key, 'once', 3)
+        t.equal(await dynamo.get(other.replicas[1] as string, other.key, 3), { values: ['once'], metadata: [once] }, 'a PUT (q=3) at a non-replica while a replica is cut off is written once: one version')
+        dynamo.cluster.reconnect(other.replicas[0] as string)
+        dynamo.cluster.isolate(r0)
         // A write whose quorum the two live replicas make still gives the third's copy to a stand-in.
         const m3 = await dynamo.put(r1, key, 'v3', 2, m2)
         // The replica stays away past several handoff attempts: the stand-in must keep trying.
@@ -149,6 +158,13 @@ export default defineGrader({
         dynamo.cluster.partition(others, replicas)
         const m = await dynamo.put(others[0] as string, key, 'v', 2)
         t.equal(await dynamo.get(others[1] as string, key, 2), { values: ['v'], metadata: [m] }, 'another node on the same side reads it with its metadata')
+        // A non-replica that shares its side with one replica only: a write with quorum 3 cannot be
+        // made there (two nodes), whoever coordinates it; the client hears ERROR, in time.
+        dynamo.cluster.heal()
+        dynamo.cluster.partition([others[0] as string, replicas[0] as string], [...others.slice(1), ...replicas.slice(1)])
+        const three = await dynamo.g.call<{ type: string }>(others[0] as string, { type: 'PUT', key, value: 'three', quorum: 3, metadata: m }, { timeout: 3000 }).catch(() => null)
+        t.check(three?.type === 'ERROR', `${others[0]}, with only ${replicas[0]} on its side, answers a PUT with quorum 3 with ERROR`, `got ${JSON.stringify(three)}`)
+        dynamo.cluster.heal()
         // A node cut off from every other node cannot make a quorum of 2: it says so (ERROR), in time.
         const alone = others[2] as string
         dynamo.cluster.isolate(alone)

@@ -1,13 +1,15 @@
 // A client PUT that reached a node which is not one of the key's replicas: writes are coordinated
-// by a replica, so it hands the PUT to the first replica, then the next if no answer comes within
-// a round, and coordinates it itself when none answers.
+// by a replica, so it hands the PUT to the first replica, then the next if no answer comes in time,
+// and coordinates it itself when none answers. "In time" is as long as a coordination may take
+// (all its rounds): waiting less would let a second replica coordinate the same PUT while the
+// first is still gathering its quorum, and write it twice (as siblings).
 //
 //   handing ──COORDINATED──▶ relayed
-//     └──no answer in a round: next replica (reenter) / none left──▶ coordinatingHere
+//     └──no answer in coordinationTimeout: next replica (reenter) / none left──▶ coordinatingHere
 import { assign, emit, sendParent, setup } from 'xstate'
 import { send, type Delivered, type NodeEffect } from 'distlab/node'
 import type { Coordinated } from './internal.ts'
-import { ROUND_MS, addressOf, type CoordinationInput } from './coordination.ts'
+import { MAX_ROUNDS, ROUND_MS, addressOf, type CoordinationInput } from './coordination.ts'
 
 export interface ForwardInput extends CoordinationInput {
   value: string
@@ -34,7 +36,7 @@ type Event = Delivered<Coordinated>
 
 export const forwardMachine = setup({
   types: { input: {} as ForwardInput, context: {} as Context, events: {} as Event, emitted: {} as NodeEffect },
-  delays: { round: ROUND_MS },
+  delays: { coordinationTimeout: (MAX_ROUNDS + 1) * ROUND_MS },
   guards: {
     replicaLeft: ({ context }) => context.replicas.some((r) => !context.tried.includes(r)),
     written: ({ event }) => typeof event.metadata === 'string',
@@ -58,7 +60,7 @@ export const forwardMachine = setup({
     handing: {
       entry: 'handToNextReplica',
       on: { COORDINATED: [{ guard: 'written', target: 'relayed', actions: 'relayWritten' }, { target: 'relayed', actions: 'relayError' }] },
-      after: { round: [{ guard: 'replicaLeft', target: 'handing', reenter: true, actions: 'pickNextReplica' }, { target: 'coordinatingHere' }] },
+      after: { coordinationTimeout: [{ guard: 'replicaLeft', target: 'handing', reenter: true, actions: 'pickNextReplica' }, { target: 'coordinatingHere' }] },
     },
     relayed: { type: 'final' },
     coordinatingHere: { type: 'final', entry: 'coordinateHere' },
