@@ -10,6 +10,10 @@
 // `download` machine per part it asks for (download.ts: blocks in, hash, verdict). Bulk state
 // (the part book, peers' bitfields, the open data.bin) lives in plain objects changed in place
 // (parts.ts, trade.ts, scan.ts); the machines decide when, those modules what.
+//
+// Longer than the ~300 lines a file should be: the node's chart and its ~40 named actions and
+// guards live in one setup() so that xstate types them together; each action is a few lines that
+// call the modules above.
 import { and, assign, emit, enqueueActions, setup } from 'xstate'
 import { defineNode, ipv4Subnet, print, send, subnetAddresses, type Delivered, type HashedEvent, type NodeEffect, type NodeInput, type UnreachableEvent } from 'distlab/node'
 import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, CONF_FILE, DATA_ERROR_PREFIX, DATA_FILE, type FileInfo } from 'distlab/protocol/torrent'
