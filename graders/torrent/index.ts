@@ -6,7 +6,8 @@
 import type { Rng } from '../../runtime/index.ts'
 import { defineGrader, type GraderTest } from '../harness/defineGrader.ts'
 import type { Scale, TestContext } from '../harness/TestContext.ts'
-import { manySource, restarts, restartsDiscovery, selfDiscovery, simpleCompose, simpleExtra, simpleRandom, type RunPlan } from './plans.ts'
+import type { RunPlan } from '../../assignments/torrent/setting/plan.ts'
+import { manySource, restarts, restartsDiscovery, selfDiscovery, simpleCompose, simpleExtra, simpleRandom } from './plans.ts'
 import { runSwarm } from './swarm.ts'
 
 /** Every run of the group, one after the other; the first wrong file fails the group. */

@@ -4,20 +4,12 @@
 import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, DATA_ERROR_PREFIX } from '../../assignments/torrent/messages.ts'
 import { isDistlabError, type Cluster, type Rng } from '../../runtime/index.ts'
 import type { TestContext } from '../harness/TestContext.ts'
-import { Content, partDigests } from './content.ts'
-import { mismatch, writeConf, writeData, type RunContent } from './files.ts'
-import type { NodePlan, RestartPlan, RunPlan } from './plans.ts'
+import { Content, partDigests } from '../../assignments/torrent/setting/content.ts'
+import { mismatch, writeConf, writeData, type RunContent } from '../../assignments/torrent/setting/files.ts'
+import { SWARM_BANDWIDTH, SWARM_NETWORK, SWARM_TEAR_WITHIN } from '../../assignments/torrent/setting/network.ts'
+import type { NodePlan, RestartPlan, RunPlan } from '../../assignments/torrent/setting/plan.ts'
 
-/** The network the seed's containers shared: a LAN of ~1–2 ms with 50 MB/s per node each way. */
-export const SWARM_NETWORK = { latency: [1, 2] as [number, number] }
-export const SWARM_BANDWIDTH = 50_000_000
-/**
- * A restart kills a container; a kill that lands while a part is being written leaves it partly
- * written. Writes in the last 20 virtual ms before a crash count as in flight (a part takes ~1–3 ms
- * to arrive here, so a node busy downloading is caught mid-write; a node that finished long before
- * is not). A longer window would model lost page caches, which the seed does not ask nodes to survive.
- */
-export const SWARM_TEAR_WITHIN = 20
+
 
 export interface SwarmOutcome {
   /** Virtual ms until every node was verified complete, or the limit. */

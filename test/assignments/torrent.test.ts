@@ -6,7 +6,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parseConf } from '../../assignments/torrent/solution/config.ts'
 import { CONF_FILE, DATA_FILE } from '../../assignments/torrent/messages.ts'
-import { Content, partDigests } from '../../graders/torrent/content.ts'
+import { Content, partDigests } from '../../assignments/torrent/setting/content.ts'
 import { withCluster } from '../helpers.ts'
 
 const test = suite('torrent node')

@@ -3,9 +3,9 @@
 // stream in CHUNK-sized pieces, so memory stays flat whatever the file size.
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { CONF_FILE, DATA_FILE, type TorrentConf } from '../../assignments/torrent/messages.ts'
+import { CONF_FILE, DATA_FILE, type TorrentConf } from '../messages.ts'
 import { CHUNK, Content } from './content.ts'
-import type { NodePlan, RunPlan } from './plans.ts'
+import type { NodePlan, RunPlan } from './plan.ts'
 
 export interface RunContent {
   reference: Content
