@@ -75,15 +75,20 @@ export class NodeHost {
       config: init.config,
       dataDir: init.dataDir,
     }
-    // Always inspected, cheaply: effects emitted by a spawned or invoked machine (a peer, a
-    // coordination) are the node's effects too. State records are kept for trace level 'full'.
+    const hooked = { children: false }
     const actor = this.definition.createActor(this.definition.machine, {
       input,
       clock: this.clock,
-      inspect: (event) => this.onInspect(event),
+      // Inspection costs per event (every action and snapshot becomes an object): only for trace
+      // level 'full', or to find spawned machines if the system cannot be hooked (below).
+      inspect: this.full ? (event) => this.onInspect(event, hooked.children) : undefined,
     })
     this.actor = actor
     actor.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+    hooked.children = this.hookChildren(actor)
+    if (!hooked.children && !this.full) {
+      ;(actor.system as { inspect(observer: (event: InspectionEvent) => void): void }).inspect((event) => this.onInspect(event, false))
+    }
     actor.subscribe({ error: (err: unknown) => this.fail(err) })
     actor.start()
   }
@@ -325,10 +330,27 @@ export class NodeHost {
     if (!this.localIds.has(id)) this.push({ kind: 'cancel', timer: id })
   }
 
-  private onInspect(event: InspectionEvent): void {
+  /**
+   * Machines the node spawns or invokes (a peer, a coordination) emit the node's effects too. Every
+   * actor of the node's system registers when it starts, before its entry actions run: that is
+   * where it gets the same listener as the node's own machine. False if this xstate has no such
+   * seam (then inspection finds them instead).
+   */
+  private hookChildren(actor: AnyActor): boolean {
+    const system = actor.system as { _register?: (sessionId: string, ref: AnyActor) => unknown }
+    const register = system._register
+    if (typeof register !== 'function') return false
+    system._register = (sessionId, ref) => {
+      if (ref !== actor) ref.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+      return register.call(system, sessionId, ref)
+    }
+    return true
+  }
+
+  private onInspect(event: InspectionEvent, childrenHooked: boolean): void {
     const root = event.actorRef.sessionId === event.rootId
     if (event.type === '@xstate.actor') {
-      if (!root) (event.actorRef as AnyActor).on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+      if (!root && !childrenHooked) (event.actorRef as AnyActor).on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
       return
     }
     if (!this.full || event.type !== '@xstate.snapshot') return

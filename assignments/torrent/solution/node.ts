@@ -19,13 +19,13 @@ import { defineNode, ipv4Subnet, print, send, subnetAddresses, type Delivered, t
 import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, CONF_FILE, DATA_ERROR_PREFIX, DATA_FILE, type FileInfo } from 'distlab/protocol/torrent'
 import { join } from 'node:path'
 import { parseConf, readInfo } from './config.ts'
-import { downloadKey, downloadMachine, type DownloadReport } from './download.ts'
+import { downloadKey, downloadMachine, type BlockNews, type DownloadReport } from './download.ts'
 import { readText, rememberInfo, rememberPeers, rememberedInfo, rememberedPeers } from './memory.ts'
 import { PartBook } from './parts.ts'
 import { peerMachine, type PeerCommand, type PeerReport } from './peer.ts'
 import { isScanJob, nextScanJobs, recordScan, scanDone, startScan, type Scan } from './scan.ts'
 import { DataFile } from './storage.ts'
-import { addParts, choose, count, newRemote, removePart, serve, unask, uncount, release, type Asked, type Remote } from './trade.ts'
+import { addParts, choose, count, newRemote, removePart, serve, takeBlock, unask, uncount, release, type Asked, type Remote } from './trade.ts'
 import type { Hello, WireMessage } from './wire.ts'
 
 export const TICK_MS = 100
@@ -167,13 +167,22 @@ export const torrentMachine = setup({
         if (remote.connected && remote.hasInfo) return enqueue.emit(send(address, { type: 'GET_INFO' }))
       }
     }),
+    /** Tops up every peer's pipeline (each is refilled only once half empty). */
     fill: enqueueActions(({ context, enqueue }) => {
       if (!context.book || !context.scan || !scanDone(context.scan) || context.book.complete) return
       for (const address of context.remotes.keys()) {
         const { downloads, requests } = choose(context, address, downloadKey)
-        for (const input of downloads) enqueue.spawnChild('download', { id: downloadKey(input.part, input.peer), input })
+        for (const input of downloads) enqueue.spawnChild('download', { id: downloadKey(input.asked.part, input.asked.peer), input })
         for (const request of requests) enqueue.emit(request)
       }
+    }),
+    /** Tops up the pipeline of the peer the event is about (it sent something, or a part of it came in). */
+    fillFrom: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.book || !context.scan || !scanDone(context.scan) || context.book.complete) return
+      const address = event.type === 'download.received' ? event.peer : sender(event)
+      const { downloads, requests } = choose(context, address, downloadKey)
+      for (const input of downloads) enqueue.spawnChild('download', { id: downloadKey(input.asked.part, input.asked.peer), input })
+      for (const request of requests) enqueue.emit(request)
     }),
     probeSubnet: enqueueActions(({ context, enqueue }) => {
       const hello = { type: 'HELLO' as const, ...introduce(context) }
@@ -252,9 +261,19 @@ export const torrentMachine = setup({
       if (event.type !== 'REQUEST') return
       for (const effect of serve(context.book, context.file, event.from, event.parts)) enqueue.emit(effect)
     }),
+    /** A block goes into its part's buffer; the part's download hears when all are in (or a bad one). */
+    takeBlock: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PIECE') return
+      const key = downloadKey(event.part, event.from)
+      const asked = context.asked.get(key)
+      if (!asked || asked.received) return
+      const result = takeBlock(asked, event.offset, event.data)
+      if (result === 'arrived') enqueue.sendTo(key, { type: 'download.arrived' } satisfies BlockNews)
+      else if (result === 'bad') enqueue.sendTo(key, { type: 'download.badBlock' } satisfies BlockNews)
+    }),
     toDownload: enqueueActions(({ context, event, enqueue }) => {
-      const key = event.type === 'PIECE' ? downloadKey(event.part, event.from) : String((event as HashedEvent).id)
-      if (context.asked.has(key)) enqueue.sendTo(key, event)
+      const key = String((event as HashedEvent).id)
+      if (context.asked.has(key)) enqueue.sendTo(key, event as HashedEvent)
     }),
     // -- reports from downloads --
     release: ({ context, event }) => {
@@ -349,14 +368,14 @@ export const torrentMachine = setup({
     'peer.connected': [{ guard: 'exchangesPeers', actions: ['recordConnected', 'learnPeers', 'greet'] }, { actions: ['recordConnected', 'greet'] }],
     'peer.lost': { actions: 'forgetPeer' },
     PEERS: { guard: 'exchangesPeers', actions: ['learnSender', 'learnPeers'] },
-    BITFIELD: { actions: ['learnSender', 'takeBitfield', 'byeIfBothComplete', 'fill'] },
-    HAVE: { actions: ['learnSender', 'takeHave', 'byeIfBothComplete', 'fill'] },
-    NO_PIECE: { actions: ['learnSender', 'takeNoPiece', 'fill'] },
+    BITFIELD: { actions: ['learnSender', 'takeBitfield', 'byeIfBothComplete', 'fillFrom'] },
+    HAVE: { actions: ['learnSender', 'takeHave', 'byeIfBothComplete', 'fillFrom'] },
+    NO_PIECE: { actions: ['learnSender', 'takeNoPiece', 'fillFrom'] },
     GET_INFO: { guard: 'hasInfo', actions: ['learnSender', 'sendInfo'] },
     REQUEST: { actions: ['learnSender', 'serve'] },
-    PIECE: { actions: 'toDownload' },
+    PIECE: { actions: 'takeBlock' },
     'pool.hashed': [{ guard: 'scanJob', actions: ['recordScan', 'hashNextChunks'] }, { actions: 'toDownload' }],
-    'download.received': { actions: ['release', 'fill'] },
+    'download.received': { actions: ['release', 'fillFrom'] },
     'download.verified': { actions: ['settleDownload', 'writePart', 'cancelDuplicates', 'fill'] },
     'download.failed': { actions: ['settleDownload', 'strike', 'fill'] },
   },

@@ -29,13 +29,31 @@ export interface Remote {
   askedBytes: number
 }
 
-/** A part asked of a peer (its download machine has the bytes). */
+/** A part asked of a peer: its bytes as they arrive (its download machine decides what follows). */
 export interface Asked {
   part: number
   peer: string
   length: number
+  /** The part's buffer, filled in place block by block (a part may be MiBs). */
+  data: Uint8Array | null
+  got: number
+  /** Virtual time of the last block, or of the request. */
+  since: number
   /** Every byte arrived: it no longer counts in the pipeline. */
   received: boolean
+}
+
+/**
+ * A block of an asked part: copied in place. 'bad' if it does not fit the part, 'arrived' if it
+ * completes it, else 'more'.
+ */
+export function takeBlock(asked: Asked, offset: unknown, data: unknown): 'bad' | 'more' | 'arrived' {
+  if (!(data instanceof Uint8Array) || !Number.isInteger(offset) || (offset as number) < 0 || (offset as number) + data.length > asked.length) return 'bad'
+  asked.data ??= new Uint8Array(asked.length)
+  asked.data.set(data, offset as number)
+  asked.got += data.length
+  asked.since = Date.now()
+  return asked.got >= asked.length ? 'arrived' : 'more'
 }
 
 export interface Trade {
@@ -85,6 +103,7 @@ export function removePart(book: PartBook | null, remote: Remote, part: number):
  * returned inputs and sends the REQUESTs). Its pipeline is refilled in bulk: only once half empty.
  */
 export function choose(trade: Trade, peer: string, key: (part: number, peer: string) => string): { downloads: DownloadInput[]; requests: NodeEffect[] } {
+  const now = Date.now()
   const none = { downloads: [], requests: [] }
   const { book } = trade
   const remote = trade.remotes.get(peer)
@@ -96,12 +115,13 @@ export function choose(trade: Trade, peer: string, key: (part: number, peer: str
   const chosen = book.pick(remote.have as Uint8Array, (part) => trade.asked.has(key(part, peer)), slots, room)
   const downloads = chosen.map((part): DownloadInput => {
     const length = book.length(part)
-    trade.asked.set(key(part, peer), { part, peer, length, received: false })
+    const asked: Asked = { part, peer, length, data: null, got: 0, since: now, received: false }
+    trade.asked.set(key(part, peer), asked)
     ;(book.active[part] as number)++
     remote.askedParts++
     remote.askedBytes += length
     trade.inFlight.bytes += length
-    return { part, peer, length, digest: book.digest(part) }
+    return { asked, digest: book.digest(part) }
   })
   const requests: NodeEffect[] = []
   for (let i = 0; i < chosen.length; i += REQUEST_PARTS) requests.push(send(peer, { type: 'REQUEST', parts: chosen.slice(i, i + REQUEST_PARTS) }))
