@@ -6,7 +6,7 @@
 //   receiving ──every block in──▶ verifying ──digest matches──▶ verified
 //       │   └──no block for pieceTimeout──▶ stalled    └──differs──▶ corrupt
 //       └──a block that does not fit──▶ corrupt
-import { emit, sendParent, setup } from 'xstate'
+import { enqueueActions, sendParent, setup } from 'xstate'
 import { hash, type HashedEvent, type NodeEffect } from 'distlab/node'
 import type { Asked } from './trade.ts'
 
@@ -41,8 +41,12 @@ export const downloadMachine = setup({
     digestMatches: ({ context, event }) => event.type === 'pool.hashed' && event.digests[0] === context.digest,
   },
   actions: {
-    // The buffer goes to the pool and comes back with the digest.
-    hashPart: emit(({ context }) => hash(downloadKey(context.asked.part, context.asked.peer), context.asked.data as Uint8Array)),
+    // The buffer goes to the pool (handed over: the node's record forgets it) and comes back with the digest.
+    hashPart: enqueueActions(({ context, enqueue }) => {
+      const bytes = context.asked.data as Uint8Array
+      context.asked.data = null
+      enqueue.emit(hash(downloadKey(context.asked.part, context.asked.peer), bytes))
+    }),
     keepHashedBytes: ({ context, event }) => {
       context.asked.data = (event as HashedEvent).data
     },
