@@ -25,8 +25,11 @@ export class Dynamo {
     this.g = cluster.client('grader', { address: '10.0.1.1:5000' })
   }
 
-  /** Starts `count` nodes; those in `join` (default: all) form the cluster through the first. */
-  static async start(t: TestContext, count: number, options: { join?: string[] } = {}): Promise<Dynamo> {
+  /**
+   * Starts `count` nodes; those in `join` (default: all) form the cluster through the first.
+   * `whileAlone` runs once the first lists itself as a member, before the others join.
+   */
+  static async start(t: TestContext, count: number, options: { join?: string[]; whileAlone?: (dynamo: Dynamo, seed: string) => Promise<void> } = {}): Promise<Dynamo> {
     const names = Array.from({ length: count }, (_, i) => nodeName(i + 1))
     const cluster = await t.cluster({ network: { latency: [1, 5] }, records: false, nodes: names.map((name) => ({ name, role: 'node', address: addressOf(name) })) })
     const dynamo = new Dynamo(t, cluster, names)
@@ -35,6 +38,7 @@ export class Dynamo {
     const [seed, ...rest] = join as [string, ...string[]]
     dynamo.g.send(seed, { type: 'JOIN', seed: addressOf(seed) })
     await dynamo.converged([seed], `the cluster forms: ${seed}, joining through itself, lists itself as its only member`)
+    await options.whileAlone?.(dynamo, seed)
     for (const name of rest) dynamo.g.send(name, { type: 'JOIN', seed: addressOf(seed) })
     await dynamo.converged(join, 'the cluster forms: every node lists every member')
     return dynamo

@@ -3,7 +3,7 @@
 // it; cut-offs accumulate until healed. "After N events" runs N more node events (deliveries and
 // timers), or fewer if the system falls quiet.
 import { defineGrader } from '../harness/defineGrader.ts'
-import { Dynamo, sorted, type Version } from './dynamoCluster.ts'
+import { Dynamo, addressOf, sorted, type Version } from './dynamoCluster.ts'
 import { Lineage, checkConverged, checkDurable } from './lineage.ts'
 
 const items = (value: string): string[] => sorted(value.split(',').filter((i) => i !== ''))
@@ -31,7 +31,9 @@ export default defineGrader({
         const m1 = await dynamo.put(r0, key, 'v1', 2)
         t.equal(await dynamo.get(r1, key, 2), { values: ['v1'], metadata: [m1] }, 'another replica reads v1 with the metadata PUT returned')
         t.equal(await dynamo.get(others[0] as string, key, 2), { values: ['v1'], metadata: [m1] }, 'a non-replica reads v1 with the metadata PUT returned')
+        const handed = dynamo.cluster.now
         const m2 = await dynamo.put(others[1] as string, key, 'v2', 2, m1)
+        t.check(dynamo.cluster.now - handed <= 1000, 'with no fault, a PUT at a non-replica is answered within a second', `it took ${dynamo.cluster.now - handed} ms`)
         t.equal(await dynamo.get(replicas[2] as string, key, 2), { values: ['v2'], metadata: [m2] }, 'a write at a non-replica over v1 replaces it')
         // Sharding: with 3 copies on 6 nodes, each node holds about half of the keys. The band (20%
         // to 80%) catches a node storing everything or nothing; a fair ring leaves it about once
@@ -90,6 +92,19 @@ export default defineGrader({
         await dynamo.cluster.runEvents(50)
         dynamo.cluster.isolate(r2)
         t.equal(await dynamo.get(r2, key, 1), { values: ['v2'], metadata: [m2] }, 'read repair updated the stale replica')
+        dynamo.cluster.heal()
+        // A stale replica that answers after the quorum did is repaired too ("every replica that
+        // answered with less"): its links are slow, so r0 and r1 make the quorum without it.
+        const late = (await dynamo.key('late')).key
+        const w1 = await dynamo.put(r0, late, 'w1', 3)
+        dynamo.cluster.isolate(r2)
+        const w2 = await dynamo.put(r0, late, 'w2', 2, w1)
+        dynamo.cluster.reconnect(r2)
+        for (const other of [r0, r1]) dynamo.cluster.configureLink(r2, other, { latency: 40 })
+        t.equal(await dynamo.get(r0, late, 2), { values: ['w2'], metadata: [w2] }, 'a read (q=2) at an up-to-date replica returns w2')
+        await dynamo.cluster.sleep(500)
+        for (const other of [r0, r1]) dynamo.cluster.configureLink(r2, other, null)
+        t.equal(await dynamo.heldBy(r2, late), { values: ['w2'], metadata: [w2] }, 'read repair also updated the stale replica that answered after the quorum')
       },
     },
     {
@@ -172,6 +187,27 @@ export default defineGrader({
           const answer = await dynamo.g.call<{ type: string }>(alone, request, { timeout: 3000 }).catch(() => null)
           t.check(answer?.type === 'ERROR', `${alone}, cut off from every other node, answers a ${request.type} with quorum 2 with ERROR (the quorum cannot be reached)`, `got ${JSON.stringify(answer)}`)
         }
+        dynamo.cluster.heal()
+        // The first replica of a key can reach only the non-replica that hands it a PUT (q=3): its
+        // coordination cannot make the quorum and ends in ERROR after its rounds. The PUT is still
+        // written once, and answered once: the non-replica neither gives up on that replica early
+        // nor coordinates the PUT again after the ERROR.
+        const once = await dynamo.key('once')
+        const [f0, f1] = once.replicas as [string, string]
+        const via = once.others[0] as string
+        for (const node of dynamo.names) {
+          if (node === f0 || node === via) continue
+          dynamo.cluster.block(f0, node)
+          dynamo.cluster.block(node, f0)
+        }
+        await dynamo.g.call(via, { type: 'PUT', key: once.key, value: 'once', quorum: 3 }, { timeout: 3000 }).catch(() => null)
+        const heard = dynamo.g.inbox.length
+        await dynamo.cluster.sleep(1500)
+        t.check(dynamo.g.inbox.length === heard, `${via} answers that PUT once`, `then it also sent ${JSON.stringify(dynamo.g.inbox.slice(heard))}`)
+        dynamo.cluster.heal()
+        await dynamo.cluster.sleep(1000)
+        const read = await dynamo.get(f1, once.key, 3)
+        t.check(read.values.filter((v) => v === 'once').length <= 1, `a PUT at ${via}, handed to ${f0} that could reach only it, is written once: a later read finds one version, not siblings of two coordinations`, JSON.stringify(read.values))
       },
     },
     {
@@ -243,12 +279,20 @@ export default defineGrader({
       title: 'a node that joins is known to every member, serves reads, and takes over keys',
       points: 1,
       async run(t) {
-        const dynamo = await Dynamo.start(t, 6, { join: ['node02', 'node03', 'node04', 'node05', 'node06'] })
+        // The node that creates the cluster is a member at once: alone, it serves a read (q=1).
+        const whileAlone = async (d: Dynamo, seed: string): Promise<void> => {
+          t.equal(await d.get(seed, 'alone', 1), { values: [], metadata: [] }, `${seed}, the cluster's only member, answers a GET (q=1)`)
+        }
+        const dynamo = await Dynamo.start(t, 6, { join: ['node02', 'node03', 'node04', 'node05', 'node06'], whileAlone })
         const keys = Array.from({ length: 30 }, (_, i) => `join-${i}-${t.rng.int(0, 1e9)}`)
         for (const key of keys) t.check(!(await dynamo.lookup('node02', key)).includes('node01'), 'before it joins, node01 is never a replica', key)
-        // A node in no cluster cannot serve a read (messages.ts: ERROR, "not in a cluster").
+        // A JOIN without a usable seed joins nothing. A node in no cluster cannot serve a read
+        // (messages.ts: ERROR, "not in a cluster").
+        for (const bad of [{ type: 'JOIN' }, { type: 'JOIN', seed: 9000 }]) dynamo.g.send('node01', bad)
+        await dynamo.cluster.sleep(200)
+        dynamo.g.inbox.splice(0)
         const outside = await dynamo.g.call<{ type: string }>('node01', { type: 'GET', key: keys[0], quorum: 1 }, { timeout: 3000 }).catch(() => null)
-        t.check(outside?.type === 'ERROR', 'before it joins, node01 answers a GET with ERROR (it is in no cluster)', `got ${JSON.stringify(outside)}`)
+        t.check(outside?.type === 'ERROR', 'before it joins (after two malformed JOINs), node01 answers a GET with ERROR (it is in no cluster)', `got ${JSON.stringify(outside)}`)
         const key = t.rng.pick(keys)
         for (const other of keys) await dynamo.put('node03', other, other === key ? 'kept' : `v-${other}`, 3)
         dynamo.g.send('node01', { type: 'JOIN', seed: '10.0.0.2:9000' })
@@ -277,6 +321,10 @@ export default defineGrader({
         dynamo.g.send(leaver, { type: 'LEAVE' })
         const rest = dynamo.names.filter((n) => n !== leaver)
         await dynamo.converged(rest, `after ${leaver} leaves, the other five list only themselves`)
+        // A node that left stays out: a JOIN it is sent later is ignored.
+        dynamo.g.send(leaver, { type: 'JOIN', seed: addressOf(rest[0] as string) })
+        await dynamo.cluster.sleep(500)
+        await dynamo.converged(rest, `${leaver}, having left, ignores a later JOIN: the other five still list only themselves`)
         for (const node of rest) t.check(!(await dynamo.lookup(node, key)).includes(leaver), `${node} no longer names ${leaver} as a replica of the key`)
         for (let i = 0; i < 100; i++) t.check(!(await dynamo.lookup(t.rng.pick(rest), `probe-${i}-${t.rng.int(0, 1e9)}`)).includes(leaver), `no key has ${leaver} as a replica`)
         await dynamo.cluster.runEvents(100)

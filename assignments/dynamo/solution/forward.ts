@@ -1,8 +1,8 @@
-// A client PUT that reached a node which is not one of the key's replicas: writes are coordinated
-// by a replica, so it hands the PUT to the first replica, then the next if no answer comes in time,
-// and coordinates it itself when none answers. "In time" is as long as a coordination may take
-// (all its rounds): waiting less would let a second replica coordinate the same PUT while the
-// first is still gathering its quorum, and write it twice (as siblings).
+// A client PUT that reached a node which is not one of the key's replicas. Writes are coordinated,
+// as a rule, by a replica, so it hands the PUT to the first replica, then the next if no answer
+// comes in time, and coordinates it itself when none answers. "In time" is as long as a
+// coordination may take (all its rounds): waiting less would let a second replica coordinate the
+// same PUT while the first is still gathering its quorum, and write it twice (as siblings).
 //
 //   handing ──COORDINATED──▶ relayed
 //     └──no answer in coordinationTimeout: next replica (reenter) / none left──▶ coordinatingHere
