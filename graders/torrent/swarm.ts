@@ -5,7 +5,7 @@ import { COMPLETE_LINE, CONFIG_ERROR_PREFIX, DATA_ERROR_PREFIX } from '../../ass
 import { isDistlabError, type Cluster, type Rng } from '../../runtime/index.ts'
 import type { TestContext } from '../harness/TestContext.ts'
 import { Content, partDigests } from '../../assignments/torrent/setting/content.ts'
-import { mismatch, writeConf, writeData, type RunContent } from '../../assignments/torrent/setting/files.ts'
+import { dataFileIdentity, mismatch, writeConf, writeData, type RunContent } from '../../assignments/torrent/setting/files.ts'
 import { SWARM_BANDWIDTH, SWARM_NETWORK, SWARM_TEAR_WITHIN } from '../../assignments/torrent/setting/network.ts'
 import type { NodePlan, RestartPlan, RunPlan } from '../../assignments/torrent/setting/plan.ts'
 
@@ -41,6 +41,7 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
     writeConf(dir, node, run, own.parts)
     writeData(dir, node, run, own)
   }
+  const given = new Map(run.nodes.map((node) => [node.name, dataFileIdentity(cluster.dataDir(node.name))]))
   const referenceOf = (name: string): Content => (expected.get(name) as RunContent).reference
   const watch = new CompletionWatch(cluster, run, referenceOf)
   const done = (): boolean => watch.allVerified()
@@ -50,7 +51,11 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   for (const node of run.nodes) cluster.crash(node.name, { tear: false })
   await cluster.settled()
   const wrong = run.nodes.flatMap((node) => {
-    const why = mismatch(cluster.dataDir(node.name), run, referenceOf(node.name))
+    const before = given.get(node.name)
+    const replaced = before != null && dataFileIdentity(cluster.dataDir(node.name)) !== before
+    const why = replaced
+      ? 'data.bin was replaced by another file (renamed over it, or deleted and created again), not written in place: the course bind-mounts data.bin, so it would never see what the node wrote'
+      : mismatch(cluster.dataDir(node.name), run, referenceOf(node.name))
     const torn = cluster.node(node.name).tornWrites
     return why ? [`${node.name} (${node.address}${node.decoy ? ', the decoy, whose file is its own' : ''}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
   })

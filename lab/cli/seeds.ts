@@ -16,7 +16,7 @@ const USAGE = `usage: npm run seeds <assignment|all> [-- --seeds 1-20 --scale fu
   --scale SCALE    full (default) or reduced (smaller torrent files)
   --concurrency N  gradings at once (default 2: one per core)
   --json FILE      every grading's points and failed tests, as JSON
-  exit code 0 when the reference has full marks on every seed, 1 otherwise`
+  exit code 0 when the reference has full marks on every seed, 1 when it lost points, 2 on bad input`
 
 interface SeedOutcome {
   assignment: string
@@ -46,7 +46,7 @@ await runCli(USAGE, async (argv) => {
   }
   if (values.json) writeFileSync(values.json, `${JSON.stringify(outcomes, null, 2)}\n`)
   return outcomes.every((o) => o.failed.length === 0) ? 0 : 1
-})
+}, { errorExitCode: 2 })
 
 async function gradeSeeds(assignment: Assignment, seeds: number[], scale: Scale, concurrency: number): Promise<SeedOutcome[]> {
   const grader = await assignment.grader()

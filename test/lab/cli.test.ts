@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 
 const test = suite('lab cli')
 
-function run(command: 'lab' | 'grade' | 'trace', ...args: string[]): { code: number; out: string; err: string } {
+function run(command: 'lab' | 'grade' | 'trace' | 'seeds', ...args: string[]): { code: number; out: string; err: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', `lab/cli/${command}.ts`, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000 })
   return { code: result.status ?? -1, out: result.stdout, err: result.stderr }
 }
@@ -51,6 +51,17 @@ test('npm run trace shows the run filtered; a missing file is one line', () => {
   const missing = run('trace', 'traces/none.jsonl')
   assert.is(missing.code, 1)
   assert.is(missing.err.trim(), 'distlab: trace file not found: traces/none.jsonl')
+})
+
+test('seeds: the reference on a range of seeds, a line per seed; a bad range is one line and exit 1', () => {
+  const two = run('seeds', 'viewservice', '--seeds', '3-4', '--concurrency', '1')
+  assert.is(two.code, 0, two.err)
+  assert.match(two.out, /✓ seed 3 +10\/10/)
+  assert.match(two.out, /✓ seed 4 +10\/10/)
+  assert.match(two.out, /2 of 2 seeds with full marks/)
+  const bad = run('seeds', 'viewservice', '--seeds', '4-3')
+  assert.is(bad.code, 2)
+  assert.match(bad.err, /--seeds must be a seed or a range like 1-20 \(got '4-3'\)/)
 })
 
 test('grade: the reference passes; a mutant fails with a replay command that reproduces it', () => {

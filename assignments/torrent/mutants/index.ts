@@ -9,6 +9,7 @@ const mutants: MutantSpec[] = [
   { name: 'no-peer-exchange', bug: 'a node knows only the peers its torrent.conf lists, and never asks a peer that dialed in', loses: ['simple-extra', 'restarts-discovery', 'self-discovery'] },
   { name: 'no-subnet-probing', bug: 'a node told no peers waits to be found: it never probes its /24', loses: ['self-discovery'] },
   { name: 'trusts-saved-parts', bug: 'a restarted node takes its saved list of written parts as valid without hashing them; a write torn by a kill stays wrong', loses: ['restarts'] },
+  { name: 'resizes-by-rename', bug: 'data.bin is sized by writing a copy and renaming it over the original: right bytes, but not the file the node was given (the course bind-mounts it)', loses: ['simple-compose', 'simple-random', 'simple-extra', 'many-source', 'restarts', 'restarts-discovery', 'self-discovery'] },
   { name: 'loses-progress-on-restart', bug: 'a restarted node starts over: it empties data.bin instead of checking what it already holds', loses: ['restarts', 'restarts-discovery', 'self-discovery'] },
 ]
 

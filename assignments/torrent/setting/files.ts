@@ -1,7 +1,7 @@
 // A run's files: each node's torrent.conf and data.bin written into its data directory before it
 // first starts, and each data.bin compared byte for byte with the reference afterwards. Both
 // stream in CHUNK-sized pieces, so memory stays flat whatever the file size.
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { CONF_FILE, DATA_FILE, type TorrentConf } from '../messages.ts'
 import { CHUNK, Content } from './content.ts'
@@ -17,6 +17,18 @@ export function writeConf(dir: string, node: NodePlan, run: RunPlan, parts: stri
   const conf: TorrentConf = { Peers: node.peers }
   if (node.info) conf.FileInfo = { Size: run.size, PartSize: run.partSize, Parts: parts.length ? parts : null }
   writeFileSync(join(dir, CONF_FILE), JSON.stringify(conf, null, 2))
+}
+
+/**
+ * Which file a node's data.bin is (device and inode), or null when there is none. The course's
+ * grader bind-mounts data.bin: a node must write that very file, so a run compares this before and
+ * after.
+ */
+export function dataFileIdentity(dir: string): string | null {
+  const path = join(dir, DATA_FILE)
+  if (!existsSync(path)) return null
+  const { dev, ino } = statSync(path)
+  return `${dev}:${ino}`
 }
 
 export function writeData(dir: string, node: NodePlan, run: RunPlan, content: RunContent): void {
