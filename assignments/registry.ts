@@ -1,8 +1,7 @@
 // Every assignment the lab knows, ready or not: the CLI validates ids against this list and the
 // README's table mirrors it. A ready assignment loads its grader, scenario and mutants lazily.
 import { join } from 'node:path'
-import { REPO_ROOT } from '../runtime/build/compileModule.ts'
-import { DistlabError } from '../runtime/errors.ts'
+import { REPO_ROOT, DistlabError } from '../runtime/index.ts'
 import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'

@@ -9,9 +9,8 @@ import { execFileSync } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { REPO_ROOT, compileModule } from '../runtime/build/compileModule.ts'
+import { REPO_ROOT, compileModule, HashPool } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
-import { HashPool } from '../runtime/pool/HashPool.ts'
 import { percent, saveResult } from './report.ts'
 
 const PART_SIZES = [128, 64 << 10, 4 << 20]

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../runtime/build/compileModule.ts'
+import { REPO_ROOT } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
 
 export function machineLine(): string {

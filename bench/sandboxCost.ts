@@ -4,7 +4,7 @@
 // bundle and the permission model's checks; one worker per node incarnation is paid by both.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../runtime/build/compileModule.ts'
+import { REPO_ROOT } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
 import { saveResult } from './report.ts'
 

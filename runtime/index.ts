@@ -1,7 +1,9 @@
-// The runtime's door for drivers (graders, scenarios, benchmarks). Node code uses 'distlab/node'.
+// The runtime's door for drivers (graders, scenarios, lab, benchmarks). Node code uses
+// 'distlab/node'; the grading pipeline's compile-ahead and sandbox pieces are in ./sandbox.ts.
 export { Cluster } from './sim/Cluster.ts'
 export type { NodeView } from './sim/Cluster.ts'
-export type { ClusterOptions, NodeSpec, TraceOptions } from './sim/options.ts'
+export { NODE_LIMITS } from './sim/options.ts'
+export type { ClusterOptions, NodeSpec, TraceOptions, NodeLimits } from './sim/options.ts'
 export { ClientHandle } from './sim/ClientHandle.ts'
 export type { CallOptions } from './sim/ClientHandle.ts'
 export type { LinkConfig } from './network/LinkConfig.ts'
@@ -9,6 +11,10 @@ export type { LinkRule } from './network/LinkRules.ts'
 export type { NodeSnapshot, TraceLevel } from './host/protocol.ts'
 export type { TraceRecord, TraceKind, MetaRecord } from './trace/records.ts'
 export { TRACE_KINDS } from './trace/records.ts'
+export { openTrace } from './trace/readTrace.ts'
+export type { Trace } from './trace/readTrace.ts'
 export { Rng, deriveSeed } from './rng.ts'
 export { DistlabError, NodeFailure, CallTimeout, isDistlabError, messageOf } from './errors.ts'
 export type { DistlabErrorCode } from './errors.ts'
+export { REPO_ROOT, compileModule, displayPath } from './build/compileModule.ts'
+export { HashPool } from './pool/HashPool.ts'

@@ -1,7 +1,7 @@
 // What every pbservice run has besides the servers: the viewservice reference coordinator, so a
 // coordinator bug never costs pbservice points, at the same tick as the servers.
 import { join } from 'node:path'
-import { REPO_ROOT } from '../../runtime/build/compileModule.ts'
+import { REPO_ROOT } from '../../runtime/index.ts'
 import { DEFAULT_TICK_INTERVAL } from './messages.ts'
 
 export const COORDINATOR_MODULE = join(REPO_ROOT, 'assignments', 'viewservice', 'solution', 'coordinator.ts')

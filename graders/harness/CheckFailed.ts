@@ -1,4 +1,4 @@
-import { DistlabError } from '../../runtime/errors.ts'
+import { DistlabError } from '../../runtime/index.ts'
 
 /** A grader check that did not hold: the sentence says what should have been true. */
 export class CheckFailed extends DistlabError {

@@ -1,8 +1,7 @@
 // What a grader test gets: its seed and random source, the solution under test, clusters built
 // from that solution (stopped after the test whatever happens), and checks that read as sentences.
 import { isDeepStrictEqual } from 'node:util'
-import { Cluster, Rng, type ClusterOptions, type NodeSpec } from '../../runtime/index.ts'
-import type { NodeLimits } from '../../runtime/sim/options.ts'
+import { Cluster, Rng, type ClusterOptions, type NodeSpec, type NodeLimits } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import type { Solution } from './solution.ts'
 

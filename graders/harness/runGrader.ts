@@ -1,8 +1,7 @@
 // Runs a grader's tests one by one, each with its own seed, in fresh clusters, bounded in virtual
 // time (the clusters' maxTime) and in wall time (a race here). A solution that throws, hangs or
 // never answers fails that test with a reason; the grader itself always finishes.
-import { deriveSeed, isDistlabError, messageOf } from '../../runtime/index.ts'
-import type { NodeLimits } from '../../runtime/sim/options.ts'
+import { deriveSeed, isDistlabError, messageOf, type NodeLimits } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'

@@ -6,11 +6,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { compileModule, displayPath } from '../../runtime/build/compileModule.ts'
-import { DistlabError, messageOf } from '../../runtime/errors.ts'
-import { NODE_LIMITS } from '../../runtime/sim/options.ts'
-import { underPermissionModel } from '../../runtime/host/workerFlags.ts'
-import { WorkerHost } from '../../runtime/sim/WorkerHost.ts'
+import { compileModule, displayPath, DistlabError, messageOf, NODE_LIMITS } from '../../runtime/index.ts'
+import { underPermissionModel, WorkerHost } from '../../runtime/sandbox.ts'
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
 

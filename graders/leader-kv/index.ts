@@ -3,7 +3,7 @@
 // other rule 1. Tests 1–7 speak the protocol directly through the grader's client `g` so they can
 // aim at one server; tests 8–9 drive the client machines through their consoles.
 import type { Cluster, TraceRecord } from '../../runtime/index.ts'
-import type { Delivered as Received } from '../../runtime/node/types.ts'
+import type { Delivered as Received } from 'distlab/node'
 import type { GetOk, PutOk, TryOtherServerOrLater } from '../../assignments/leader-kv/messages.ts'
 import { defineGrader } from '../harness/defineGrader.ts'
 import type { TestContext } from '../harness/TestContext.ts'

@@ -4,7 +4,7 @@
 // mutant can be replayed, traced and read like any solution.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { REPO_ROOT } from '../../runtime/build/compileModule.ts'
+import { REPO_ROOT } from '../../runtime/index.ts'
 import type { MutantPlan } from './derive.ts'
 
 export const MUTANTS_ROOT = join(REPO_ROOT, '.mutants')

@@ -4,10 +4,8 @@
 // writes results and picks the exit code. Student code runs in this process's worker threads.
 import { readFileSync, writeSync } from 'node:fs'
 import { findAssignment } from '../../assignments/registry.ts'
-import { useCompiledModules } from '../../runtime/build/compileModule.ts'
-import { messageOf } from '../../runtime/errors.ts'
-import { underPermissionModel } from '../../runtime/host/workerFlags.ts'
-import { cleanText } from '../../runtime/cleanText.ts'
+import { messageOf } from '../../runtime/index.ts'
+import { useCompiledModules, underPermissionModel, cleanText } from '../../runtime/sandbox.ts'
 import { runGrader, selectTests, type TestResult } from '../harness/runGrader.ts'
 import { preflightSolution, solutionOf } from '../harness/solution.ts'
 import { ATOMIC_FRAME, encodeFrame } from './channel.ts'

@@ -1,7 +1,7 @@
 // What the trusted parent (`npm run grade`) and the grading sandbox say to each other. The job
 // goes down once, on the sandbox's stdin; messages come up as authenticated frames (channel.ts).
 // The parent believes nothing it has not checked here: shapes, names, lengths.
-import type { NodeLimits } from '../../runtime/sim/options.ts'
+import type { NodeLimits } from '../../runtime/index.ts'
 import type { Scale } from '../harness/TestContext.ts'
 
 export interface SandboxJob {

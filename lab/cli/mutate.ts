@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { findAssignment } from '../../assignments/registry.ts'
 import { runMutation, type MutantOutcome } from '../../graders/mutation/runMutation.ts'
-import { displayPath } from '../../runtime/build/compileModule.ts'
-import { DistlabError } from '../../runtime/index.ts'
+import { DistlabError, displayPath } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
 

@@ -1,6 +1,5 @@
 // `npm run trace <file>`: the per-node timeline of a run, filtered.
-import { openTrace } from '../../runtime/trace/readTrace.ts'
-import type { TraceRecord } from '../../runtime/index.ts'
+import { openTrace, type TraceRecord } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { compileFilter } from '../trace/filter.ts'
 import { renderTimeline } from '../trace/Timeline.ts'

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { FrameReader } from '../../graders/sandbox/channel.ts'
 import { parseSandboxMessage, type SandboxJob, type SandboxMessage } from '../../graders/sandbox/protocol.ts'
-import { cleanText } from '../../runtime/cleanText.ts'
+import { cleanText } from '../../runtime/sandbox.ts'
 
 export interface SandboxOptions {
   entry: string

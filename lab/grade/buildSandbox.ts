@@ -3,10 +3,8 @@
 // node worker, the hash pool's task, the solution's modules and the grader's extra modules. All
 // of it lands in the run's bundle directory, which the sandbox may read and not write.
 import { join } from 'node:path'
-import { REPO_ROOT, compileModule, externalPlugin, moduleKey, type CompileOptions } from '../../runtime/build/compileModule.ts'
-import { DistlabError, messageOf } from '../../runtime/errors.ts'
-import { TASK_ENTRY } from '../../runtime/pool/HashPool.ts'
-import { WarmWorkers } from '../../runtime/sim/WarmWorkers.ts'
+import { REPO_ROOT, compileModule, DistlabError, messageOf } from '../../runtime/index.ts'
+import { externalPlugin, moduleKey, type CompileOptions, TASK_ENTRY, WarmWorkers } from '../../runtime/sandbox.ts'
 
 const SANDBOX_ENTRY = join(REPO_ROOT, 'graders', 'sandbox', 'entry.ts')
 

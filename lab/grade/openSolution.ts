@@ -1,7 +1,7 @@
 // A solution named on the command line: a directory, or a .zip validated and unpacked (under
 // `unpackTo`, which the caller removes), then the folder in it that holds the role modules.
 import { existsSync, mkdirSync } from 'node:fs'
-import { DistlabError } from '../../runtime/errors.ts'
+import { DistlabError } from '../../runtime/index.ts'
 import { findSolution, solutionRoot, type SolutionFiles, type SolutionShape } from '../../graders/harness/solution.ts'
 import { extractSubmission } from './submission.ts'
 

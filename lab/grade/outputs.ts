@@ -3,7 +3,7 @@
 // at a time: Node's recursive mkdir never returns for a path under /proc.
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { DistlabError, messageOf } from '../../runtime/errors.ts'
+import { DistlabError, messageOf } from '../../runtime/index.ts'
 
 /** Creates the missing directories above `path`, or says why it cannot. */
 export function makeParents(path: string): void {

@@ -7,7 +7,7 @@
 import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { Inflate } from 'fflate'
-import { DistlabError } from '../../runtime/errors.ts'
+import { DistlabError } from '../../runtime/index.ts'
 
 export interface SubmissionLimits {
   /** Entries in the archive, folders included. */

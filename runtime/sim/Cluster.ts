@@ -21,13 +21,13 @@ import { TraceFile } from '../trace/TraceFile.ts'
 import { ListenerSink, MemorySink, Tracer } from '../trace/Tracer.ts'
 import { ClientHandle } from './ClientHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
-import type { HostHandle } from './HostHandle.ts'
-import { InlineHost } from './InlineHost.ts'
+import type { HostHandle } from '../host/HostHandle.ts'
+import { InlineHost } from '../host/InlineHost.ts'
 import { DEFAULT_TEAR_WITHIN, NODE_LIMITS, type ClusterOptions, type NodeLimits, type NodeSpec, validateClusterOptions } from './options.ts'
 import { SimNode, type NodeStatus } from './SimNode.ts'
 import { Simulation, type SimulationStats } from './Simulation.ts'
 import { Waiter } from './Waiter.ts'
-import { WorkerHost } from './WorkerHost.ts'
+import { WorkerHost } from '../host/WorkerHost.ts'
 
 export interface NodeView {
   readonly name: string

@@ -1,5 +1,5 @@
 import type { TornWrite } from '../host/protocol.ts'
-import type { HostHandle } from './HostHandle.ts'
+import type { HostHandle } from '../host/HostHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { NodeItem } from './queueItems.ts'
 

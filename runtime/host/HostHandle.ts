@@ -1,4 +1,6 @@
-import type { NodeSnapshot, StepReply, StepRequest, TornWrite } from '../host/protocol.ts'
+// Main-thread side: what Cluster drives for each node incarnation, whichever host runs it
+// (WorkerHost: a worker thread running worker.ts; InlineHost: NodeHost in this thread).
+import type { NodeSnapshot, StepReply, StepRequest, TornWrite } from './protocol.ts'
 
 /** The main thread's handle on one node incarnation's host: a worker, or inline for baselines. */
 export interface HostHandle {

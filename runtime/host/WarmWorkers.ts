@@ -1,5 +1,6 @@
-// Node workers booted ahead of need. Booting a worker costs ~40 ms of a core and a grader starts
-// fresh clusters per test, so a few booted workers wait ready.
+// Main-thread side: node workers (worker.ts) booted ahead of need, for WorkerHost. Booting a worker
+// costs ~40 ms of a core and a grader starts fresh clusters per test, so a few booted workers wait
+// ready.
 //
 // Under the permission model (the grading sandbox, untrusted code) a worker serves exactly one
 // node incarnation and is then terminated: reused, it would carry the last node's globalThis
@@ -13,9 +14,9 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { join } from 'node:path'
 import * as Comlink from 'comlink'
 import { REPO_ROOT, compileModule } from '../build/compileModule.ts'
-import { PROGRESS_IDLE, type HostControl } from '../host/protocol.ts'
-import { underPermissionModel, workerExecArgv } from '../host/workerFlags.ts'
-import { NODE_LIMITS } from './options.ts'
+import { PROGRESS_IDLE, type HostControl } from './protocol.ts'
+import { underPermissionModel, workerExecArgv } from './workerFlags.ts'
+import { NODE_LIMITS } from '../sim/options.ts'
 
 const WORKER_ENTRY = join(REPO_ROOT, 'runtime', 'host', 'worker.ts')
 const MAX_USES = 16

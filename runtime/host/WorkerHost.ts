@@ -1,11 +1,12 @@
-// A node incarnation in its own worker thread. Batches go over parentPort; init and inspect over
-// comlink. A hung batch is caught by a wall-clock watchdog that reads which event the worker was
-// in from a shared progress cell, so the report names the event, not just the node.
+// Main-thread side: the handle on a node incarnation in its own worker thread (worker.ts). Batches
+// go over parentPort; init and inspect over comlink. A hung batch is caught by a wall-clock
+// watchdog that reads which event the worker was in from a shared progress cell, so the report
+// names the event, not just the node.
 import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
-import { transferablesOf } from '../host/transferables.ts'
-import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest, type TornWrite } from '../host/protocol.ts'
+import { transferablesOf } from './transferables.ts'
+import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest, type TornWrite } from './protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
 import { endWorker, warmWorkers, type BootedWorker } from './WarmWorkers.ts'
 

@@ -1,15 +1,15 @@
-// A node host run in the main thread: the baseline the benchmark compares workers against, and a
-// second implementation that determinism tests hold the worker one to. Like a worker, each node
-// incarnation gets its own instance of its module (imported under its own URL, with the node's
-// seeded globals in place) and messages are cloned as between threads. Unlike a worker, the
-// global setTimeout is not virtual and promise callbacks run after the batch with the real
-// Math.random and Date: node code that relies on either is unsupported in every mode. A module
-// loads with its node's globals installed across an await, so no main-thread code may draw
-// Math.random meanwhile (see endWorker in WarmWorkers.ts for the one that did).
+// Main-thread side, without a worker: a node's NodeHost run in the main thread. The baseline the
+// benchmark compares workers against, and a second implementation that determinism tests hold the
+// worker one to. Like a worker, each node incarnation gets its own instance of its module (imported
+// under its own URL, with the node's seeded globals in place) and messages are cloned as between
+// threads. Unlike a worker, the global setTimeout is not virtual and promise callbacks run after
+// the batch with the real Math.random and Date: node code that relies on either is unsupported in
+// every mode. A module loads with its node's globals installed across an await, so no main-thread
+// code may draw Math.random meanwhile (see endWorker in WarmWorkers.ts for the one that did).
 import { DistlabError } from '../errors.ts'
 import { isNodeDefinition } from '../node/defineNode.ts'
-import { NodeHost } from '../host/NodeHost.ts'
-import type { HostInit, NodeSnapshot, StepReply, StepRequest, TornWrite } from '../host/protocol.ts'
+import { NodeHost } from './NodeHost.ts'
+import type { HostInit, NodeSnapshot, StepReply, StepRequest, TornWrite } from './protocol.ts'
 import type { HostHandle } from './HostHandle.ts'
 
 /** Inline modules load one at a time: a module's top-level code must see its own node's globals. */
