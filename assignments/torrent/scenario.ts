@@ -97,7 +97,7 @@ export default defineScenario({
 
     await lab.chapter('every node is killed; every data.bin is compared with the reference')
     for (const name of names) cluster.crash(name, { tear: false })
-    await cluster.settled()
+    await cluster.tornWritesOnDisk()
     for (const [i, name] of names.entries()) {
       const wrong = mismatch(cluster.dataDir(name), plan, reference)
       // Plain text: narration goes into the trace; the narrator colors the ✓ and ✗ when it prints.

@@ -49,7 +49,7 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   const took = cluster.now
   // The verdict's kill: the files as the nodes left them (a killed process loses no written bytes).
   for (const node of run.nodes) cluster.crash(node.name, { tear: false })
-  await cluster.settled()
+  await cluster.tornWritesOnDisk()
   const wrong = run.nodes.flatMap((node) => {
     const before = given.get(node.name)
     const replaced = before != null && dataFileIdentity(cluster.dataDir(node.name)) !== before

@@ -63,7 +63,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   async function narrate(text: string, heading: boolean): Promise<void> {
     const cluster = clusters.at(-1)
     if (!cluster) return heading ? narrator.chapter(text) : narrator.say(text)
-    await cluster.settle()
+    await cluster.finishInstant()
     cluster.note(text, { heading })
   }
   let error: Error | null = null

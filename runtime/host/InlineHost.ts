@@ -45,7 +45,7 @@ export class InlineHost implements HostHandle {
     this.host.writes?.install()
     try {
       const reply = this.host.step({ items, until: request.until })
-      this.host.settle(reply)
+      this.host.appendStrays(reply)
       for (const entry of reply.entries) {
         for (const effect of entry.effects) if (effect.kind === 'send') effect.msg = structuredClone(effect.msg)
       }

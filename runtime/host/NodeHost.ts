@@ -121,7 +121,7 @@ export class NodeHost {
    * What the node did after its batch, from promise callbacks (unhandled rejections included):
    * reported as an error at the batch's last event, so it fails the run at a fixed point.
    */
-  settle(reply: StepReply): void {
+  appendStrays(reply: StepReply): void {
     if (!this.strays.length) return
     const effects = this.takeStrays()
     const key = [...this.lastKey, Number.MAX_SAFE_INTEGER]

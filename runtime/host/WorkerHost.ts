@@ -128,7 +128,7 @@ export class WorkerHost implements HostHandle {
     const pending = this.pending
     this.pending = null
     if (pending) {
-      // A batch in flight when the node is crashed or the cluster stopped: settle it now, so its
+      // A batch in flight when the node is crashed or the cluster stopped: reject it now, so its
       // watchdog does not keep the process alive and nothing waits on a dead thread.
       clearTimeout(pending.timer)
       pending.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped while handling its events`))

@@ -35,7 +35,7 @@ let served = 0
 const MiB = 1024 * 1024
 
 // Node code must be synchronous; when a promise of its own rejects anyway, the node fails with
-// the batch that caused it (see `settle` below), not whenever the rejection surfaces.
+// the batch that caused it (see `appendStrays` below), not whenever the rejection surfaces.
 process.on('unhandledRejection', (reason) => host?.noteError('a promise callback (an unhandled rejection)', reason))
 
 // Whether a batch created any promise: only then must its callbacks run before the reply.
@@ -108,7 +108,7 @@ port.on('message', (request: StepRequest) => {
   if (!promised) return finish(running, reply)
   // Promise callbacks the batch started run now, so whatever they do is reported with this batch.
   later(() => {
-    running.settle(reply)
+    running.appendStrays(reply)
     finish(running, reply)
   })
 })
@@ -122,7 +122,7 @@ function finish(running: NodeHost, reply: StepReply): void {
     collectGarbage()
     const held = heapStatistics().external_memory
     if (held > limit) running.noteLimit(`it holds ${Math.round(held / MiB)} MiB of ArrayBuffers and Buffers, over its limit of ${running.init.limits.buffersMb} MiB`)
-    running.settle(reply)
+    running.appendStrays(reply)
   }
   post(reply)
 }

@@ -2,6 +2,7 @@
 // partitioned like anything else. `call` resolves with the first message the target sends back
 // (that `match` accepts), in virtual time; calls to the same node are answered oldest first.
 import { CallTimeout } from '../errors.ts'
+import { CLUSTER_DEFAULTS } from './options.ts'
 import type { Delivered, Message } from '../node/types.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { ClientReceiver } from './queueItems.ts'
@@ -47,7 +48,7 @@ export class ClientHandle implements ClientReceiver {
 
   call<R extends Message = Message>(to: string, msg: OutgoingMessage, options: CallOptions<R> = {}): Promise<Delivered<R>> {
     const target = this.resolveEndpoint(to)
-    const timeout = options.timeout ?? 1000
+    const timeout = options.timeout ?? CLUSTER_DEFAULTS.callTimeout
     if (!(typeof timeout === 'number' && timeout > 0)) throw new TypeError(`call(): options.timeout must be a positive number of virtual ms (got ${timeout})`)
     const body = this.copy(msg)
     const call = ++this.callIds
@@ -58,9 +59,9 @@ export class ClientHandle implements ClientReceiver {
     waiter.deadline = this.sim.at(this.sim.now + timeout, () => {
       this.forget(pending)
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'timeout', call, to: target.name, type: msg.type })
-      this.sim.expire(waiter, new CallTimeout(`${this.name}: ${msg.type} to ${target.name} got no reply within ${timeout} ms (virtual)`))
+      this.sim.waits.expire(waiter, new CallTimeout(`${this.name}: ${msg.type} to ${target.name} got no reply within ${timeout} ms (virtual)`))
     })
-    return this.sim.wait(waiter) as Promise<Delivered<R>>
+    return this.sim.waits.wait(waiter) as Promise<Delivered<R>>
   }
 
   receive(from: Endpoint, msg: Message, id: number): void {
@@ -69,7 +70,7 @@ export class ClientHandle implements ClientReceiver {
     if (pending) {
       this.forget(pending)
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'reply', id, call: pending.call, from: from.name, msg })
-      this.sim.settle(pending.waiter, delivered)
+      this.sim.waits.resolveWaiter(pending.waiter, delivered)
     } else {
       this.sim.trace({ t: this.sim.now, node: this.name, kind: 'deliver', id, from: from.name, msg })
       this.inbox.push(delivered)
@@ -93,7 +94,7 @@ export class ClientHandle implements ClientReceiver {
       return pending.match(reply)
     } catch (err) {
       this.forget(pending)
-      this.sim.expire(pending.waiter, err instanceof Error ? err : new Error(String(err)))
+      this.sim.waits.expire(pending.waiter, err instanceof Error ? err : new Error(String(err)))
       return false
     }
   }

@@ -2,12 +2,10 @@
 // with turmoil's verbs, and wait in virtual time. Time moves only while the driver awaits.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { compileModule } from '../build/compileModule.ts'
 import { DistlabError, messageOf } from '../errors.ts'
-import type { HostInit, NodeSnapshot, TornWrite, TraceLevel } from '../host/protocol.ts'
-import { tearPoint } from '../host/WriteLog.ts'
-import { underPermissionModel } from '../host/workerFlags.ts'
+import type { NodeSnapshot, TraceLevel } from '../host/protocol.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
 import { sharedHashPool } from '../pool/HashPool.ts'
@@ -21,13 +19,11 @@ import { TraceFile } from '../trace/TraceFile.ts'
 import { ListenerSink, MemorySink, Tracer } from '../trace/Tracer.ts'
 import { ClientHandle } from './ClientHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
-import type { HostHandle } from '../host/HostHandle.ts'
-import { InlineHost } from '../host/InlineHost.ts'
-import { DEFAULT_TEAR_WITHIN, NODE_LIMITS, type ClusterOptions, type NodeLimits, type NodeSpec, validateClusterOptions } from './options.ts'
+import { Incarnations } from './Incarnations.ts'
+import { CLUSTER_DEFAULTS, NODE_LIMITS, type ClusterOptions, type NodeSpec, validateClusterOptions } from './options.ts'
 import { SimNode, type NodeStatus } from './SimNode.ts'
 import { Simulation, type SimulationStats } from './Simulation.ts'
 import { Waiter } from './Waiter.ts'
-import { WorkerHost } from '../host/WorkerHost.ts'
 
 export interface NodeView {
   readonly name: string
@@ -56,25 +52,16 @@ export class Cluster {
   private readonly dataRoot: string
   private readonly ownsDataRoot: boolean
   private stopped = false
-  /** Workers of crashed incarnations, still exiting. */
-  private readonly terminating = new Set<Promise<void>>()
-  /** Virtual ms before a crash in which a node's last write can be torn; null: no tearing. */
-  private readonly tearWithin: number | null
-  private readonly diskRng: Rng
-  private readonly limits: NodeLimits
+  private readonly incarnations: Incarnations
 
   private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
     this.seed = options.seed
-    this.limits = { ...NODE_LIMITS, ...options.limits }
     this.network = new SimNetwork(options.network, new Rng(deriveSeed(this.seed, 'network')))
-    const torn = options.tornWrites
-    this.tearWithin = torn === true ? DEFAULT_TEAR_WITHIN : torn ? (torn.withinMs ?? DEFAULT_TEAR_WITHIN) : null
-    this.diskRng = new Rng(deriveSeed(this.seed, 'disk'))
     const trace = options.trace ?? {}
-    this.memory = trace.memory ? new MemorySink(trace.memory === true ? 'net' : trace.memory) : null
+    this.memory = trace.memory ? new MemorySink(trace.memory === true ? CLUSTER_DEFAULTS.traceMemoryLevel : trace.memory) : null
     if (this.memory) this.tracer.add(this.memory)
-    if (trace.listener) this.tracer.add(new ListenerSink(trace.listenerLevel ?? 'net', trace.listener))
-    this.traceFile = trace.file ? new TraceFile(resolve(trace.file), this.meta(), trace.level ?? 'full') : null
+    if (trace.listener) this.tracer.add(new ListenerSink(trace.listenerLevel ?? CLUSTER_DEFAULTS.traceListenerLevel, trace.listener))
+    this.traceFile = trace.file ? new TraceFile(resolve(trace.file), this.meta(), trace.level ?? CLUSTER_DEFAULTS.traceFileLevel) : null
     if (this.traceFile) this.tracer.add(this.traceFile)
     this.ownsDataRoot = options.dataRoot === undefined
     this.dataRoot = options.dataRoot ?? mkdtempSync(join(tmpdir(), 'distlab-'))
@@ -85,25 +72,23 @@ export class Cluster {
       if (own) this.network.bandwidth.setNode(spec.name, own)
     }
     this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, {
-      maxTime: options.maxTime ?? Infinity,
-      batching: options.batching !== false,
-      unreachableAfter: options.unreachableAfter ?? 1000,
+      maxTime: options.maxTime ?? CLUSTER_DEFAULTS.maxTime,
+      batching: (options.batching ?? CLUSTER_DEFAULTS.batching) !== false,
+      unreachableAfter: options.unreachableAfter ?? CLUSTER_DEFAULTS.unreachableAfter,
       poolClock: new VirtualPool(validatePoolConfig(options.pool, 'options.pool')),
       hashes: sharedHashPool(),
     })
-    this.sim.onNodeFailure = (node, message) => {
-      if (options.nodeErrors === 'crash-node' && node.status === 'up') {
-        node.errors.push(message)
-        // That node alone goes down, its worker ended (its state is not to be trusted); nothing is
-        // torn: the node stopped itself, the machine did not lose power.
-        this.sim.trace({ t: this.now, node: node.name, kind: 'node.crash' })
-        this.takeDown(node, { tear: false, terminate: true })
-        return true
-      }
-      node.status = 'failed'
-      if (node.host) this.track(node.host.terminate())
-      return false
-    }
+    const torn = options.tornWrites
+    this.incarnations = new Incarnations(this.sim, this.tracer, {
+      seed: this.seed,
+      host: options.host,
+      stepTimeoutMs: options.stepTimeoutMs,
+      shareModules: options.shareModules,
+      nodeErrors: options.nodeErrors,
+      limits: { ...NODE_LIMITS, ...options.limits },
+      tearWithin: torn === true ? CLUSTER_DEFAULTS.tearWithinMs : torn ? (torn.withinMs ?? CLUSTER_DEFAULTS.tearWithinMs) : null,
+    })
+    this.sim.onNodeFailure = (node, message) => this.incarnations.nodeFailed(node, message)
   }
 
   /** Compiles the node modules, starts a host per node, and schedules every node's start at t=0. */
@@ -137,8 +122,8 @@ export class Cluster {
   sleep(ms: number): Promise<void> {
     if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new TypeError(`sleep(ms): ms must be a finite, non-negative number of virtual ms (got ${ms})`)
     const waiter = new Waiter<void>(`a sleep of ${ms} ms`)
-    waiter.deadline = this.sim.at(this.now + ms, () => this.sim.settle(waiter, undefined))
-    return this.sim.wait(waiter)
+    waiter.deadline = this.sim.at(this.now + ms, () => this.sim.waits.resolveWaiter(waiter, undefined))
+    return this.sim.waits.wait(waiter)
   }
 
   /**
@@ -157,9 +142,9 @@ export class Cluster {
     }
     waiter.check = condition
     waiter.deadline = this.sim.at(this.now + options.timeout, () =>
-      this.sim.expire(waiter, new DistlabError('TIME_LIMIT', `${options.what} did not happen within ${options.timeout} ms (virtual)`)),
+      this.sim.waits.expire(waiter, new DistlabError('TIME_LIMIT', `${options.what} did not happen within ${options.timeout} ms (virtual)`)),
     )
-    return this.sim.wait(waiter)
+    return this.sim.waits.wait(waiter)
   }
 
   /**
@@ -171,8 +156,8 @@ export class Cluster {
     if (count === 0) return Promise.resolve()
     const waiter = new Waiter<void>(`${count} more events`)
     waiter.events = count
-    waiter.settlesWhenIdle = true
-    return this.sim.wait(waiter)
+    waiter.resolvesWhenIdle = true
+    return this.sim.waits.wait(waiter)
   }
 
   // ---- endpoints --------------------------------------------------------------------------
@@ -192,7 +177,7 @@ export class Cluster {
     if (this.nodes.has(name)) throw new DistlabError('BAD_INPUT', `'${name}' is a node; give the client another name`)
     const address = options.address ?? name
     if (this.byAddress.has(address)) throw new DistlabError('BAD_INPUT', `address ${address} is already taken by '${this.byAddress.get(address)?.name}'`)
-    const client = new ClientHandle(name, address, options.role ?? 'client', this.sim, (x) => this.endpoint(x))
+    const client = new ClientHandle(name, address, options.role ?? CLUSTER_DEFAULTS.clientRole, this.sim, (x) => this.endpoint(x))
     this.clients.set(name, client)
     this.byAddress.set(address, client)
     return client
@@ -207,7 +192,7 @@ export class Cluster {
   start(name: string): void {
     const node = this.nodeNamed(name)
     if (node.incarnation > 0) return this.restart(name)
-    this.launch(node)
+    this.incarnations.launch(node)
   }
 
   /** Types a line at a node's console (delivered as `{ type: 'stdin', line }`). */
@@ -221,7 +206,7 @@ export class Cluster {
     const node = this.nodeNamed(name)
     if (node.status !== 'up' || !node.ready) throw new DistlabError('BAD_INPUT', `node '${name}' is ${node.status}; there is no state to inspect`)
     const ready = node.ready
-    return this.sim.hold(ready.then((host) => host.inspect()))
+    return this.sim.waits.hold(ready.then((host) => host.inspect()))
   }
 
   // ---- faults -----------------------------------------------------------------------------
@@ -234,11 +219,11 @@ export class Cluster {
     const node = this.nodeNamed(name)
     if (node.status === 'down' || node.status === 'failed') return
     this.sim.trace({ t: this.now, node: name, kind: 'node.crash' })
-    this.takeDown(node, { tear: options.tear !== false })
+    this.incarnations.takeDown(node, { tear: options.tear !== false })
   }
 
-  /** Resolves once what crashes did to data directories is on disk: read them after this. */
-  async settled(): Promise<void> {
+  /** Resolves once what crashes did to data directories (torn writes) is on disk: read them after this. */
+  async tornWritesOnDisk(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((node) => node.tearing))
   }
 
@@ -246,8 +231,8 @@ export class Cluster {
   restart(name: string): void {
     const node = this.nodeNamed(name)
     if (node.status === 'failed') throw new DistlabError('BAD_INPUT', `node '${name}' failed; a failed run cannot go on`)
-    if (node.status !== 'down') this.takeDown(node)
-    this.launch(node)
+    if (node.status !== 'down') this.incarnations.takeDown(node)
+    this.incarnations.launch(node)
     this.sim.trace({ t: this.now, node: name, kind: 'node.restart', incarnation: node.incarnation })
   }
 
@@ -331,7 +316,7 @@ export class Cluster {
   }
 
   /** Lets everything already scheduled for the current instant happen (typed input, say). */
-  settle(): Promise<void> {
+  finishInstant(): Promise<void> {
     return this.sleep(0)
   }
 
@@ -344,13 +329,13 @@ export class Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    this.sim.stop()
+    this.sim.waits.stop()
     const nodes = [...this.nodes.values()]
     const hosts = await Promise.allSettled(nodes.map((n) => n.ready ?? Promise.resolve(null)))
     // Healthy nodes' workers are retired (reused in trusted runs); data directories go only once
     // every node has stopped: none may still be writing.
     await Promise.all(hosts.map((h, i) => (h.status !== 'fulfilled' ? undefined : nodes[i]?.status === 'up' ? h.value?.retire() : h.value?.terminate())))
-    await Promise.all(this.terminating)
+    await this.incarnations.exited()
     this.tracer.close()
     if (this.ownsDataRoot) {
       try {
@@ -377,99 +362,14 @@ export class Cluster {
       const dataDir = join(this.dataRoot, spec.name)
       mkdirSync(dataDir, { recursive: true })
       const peers = spec.peers ?? addresses.filter((a) => a !== address)
-      const node = new SimNode(spec.name, address, spec.role ?? 'node', urls[i] as string, spec.config ?? {}, peers, dataDir)
+      const node = new SimNode(spec.name, address, spec.role ?? CLUSTER_DEFAULTS.nodeRole, urls[i] as string, spec.config ?? {}, peers, dataDir)
       this.nodes.set(spec.name, node)
       this.byAddress.set(address, node)
     })
-    for (const spec of specs) if (spec.start !== false) this.launch(this.nodeNamed(spec.name))
+    for (const spec of specs) if (spec.start !== false) this.incarnations.launch(this.nodeNamed(spec.name))
     const loads = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready))
     const failed = loads.flatMap((r, i) => (r.status === 'rejected' ? [`node '${specs[i]?.name}' (${specs[i]?.module}): ${messageOf(r.reason)}`] : []))
     if (failed.length) throw new DistlabError('NODE_LOAD', failed.join('\n'))
-  }
-
-  private launch(node: SimNode): void {
-    node.incarnation++
-    node.status = 'starting'
-    node.timers.clear()
-    const init: HostInit = {
-      name: node.name,
-      address: node.address,
-      peers: node.peers,
-      config: node.config,
-      dataDir: node.dataDir,
-      seed: deriveSeed(this.seed, 'node', node.name, node.incarnation),
-      incarnation: node.incarnation,
-      trace: this.tracer.level,
-      logWrites: this.tearWithin !== null,
-      limits: { buffersMb: this.limits.buffersMb, effectsPerEvent: this.limits.effectsPerEvent, timers: this.limits.timers },
-      permission: underPermissionModel(),
-    }
-    // A torn write of the previous incarnation is undone on disk before this one can read it.
-    const tearing = node.tearing ?? Promise.resolve()
-    const ready: Promise<HostHandle> =
-      this.options.host === 'inline'
-        ? tearing.then(() => InlineHost.create(init, node.moduleUrl, { shareModules: this.options.shareModules }))
-        : tearing.then(() => WorkerHost.spawn(init, node.moduleUrl, {
-            stepTimeoutMs: this.options.stepTimeoutMs,
-            heapMb: this.limits.heapMb,
-            onDeath: (message) => {
-              if (node.ready !== ready) return
-              this.sim.trace({ t: this.now, node: node.name, kind: 'node.error', error: message })
-              node.status = 'failed'
-              this.sim.fail(new DistlabError('NODE_FAILED', message))
-            },
-          }))
-    node.ready = ready
-    ready.then(
-      (host) => {
-        if (node.ready === ready) node.host = host
-        else this.track(host.terminate())
-      },
-      () => {},
-    )
-    this.sim.enqueue({ t: this.now, seq: this.sim.nextSeq(), kind: 'start', node, inc: node.incarnation })
-  }
-
-  // The incarnation's memory goes with its host: its worker is retired (terminated, or in trusted
-  // runs reset and reused when idle and healthy; a worker caught mid-batch or dead is
-  // terminated). In a run with torn
-  // writes, the write to tear is chosen here, from what the simulation saw, so it is the same on
-  // every run of the seed; the host undoes its tail before it goes.
-  /** The node goes down; its worker retires (or, `terminate`, is ended: it failed). */
-  private takeDown(node: SimNode, options: { tear?: boolean; terminate?: boolean } = {}): void {
-    node.status = 'down'
-    node.timers.clear()
-    node.host = null
-    const pending = node.ready
-    node.ready = null
-    const torn = options.tear !== false && pending ? this.tearOf(node) : null
-    node.lastWrite = null
-    if (!pending) return
-    if (options.terminate) return this.track(pending.then((host) => host.terminate(), () => {}))
-    if (!torn) return this.track(pending.then((host) => host.retire(), () => {}))
-    // The trace already says the write is torn: if the host cannot make it so, the run is wrong.
-    const undo = (host: HostHandle): Promise<void> =>
-      host.tear(torn.write, torn.cut).catch((err: unknown) => {
-        this.sim.fail(new DistlabError('NODE_FAILED', `node '${node.name}': tearing its last write failed: ${messageOf(err)}`))
-      })
-    node.tearing = pending.then((host) => undo(host).then(() => host.retire()), () => {})
-    this.track(node.tearing)
-  }
-
-  /** The write a crash now tears, and where, or null; traced as `disk.torn`. */
-  private tearOf(node: SimNode): { write: TornWrite; cut: number } | null {
-    const last = node.lastWrite
-    if (this.tearWithin === null || !last || this.now - last.t > this.tearWithin) return null
-    const write: TornWrite = { file: last.file, offset: last.offset, length: last.length }
-    const cut = tearPoint(write, this.diskRng.float())
-    node.tornWrites++
-    this.sim.trace({ t: this.now, node: node.name, kind: 'disk.torn', file: relative(node.dataDir, write.file), offset: write.offset, length: write.length, kept: cut - write.offset })
-    return { write, cut }
-  }
-
-  private track(exiting: Promise<void>): void {
-    this.terminating.add(exiting)
-    void exiting.finally(() => this.terminating.delete(exiting))
   }
 
   private addRule(rule: LinkRule, detail: string): void {
@@ -503,7 +403,7 @@ export class Cluster {
       format: TRACE_FORMAT,
       seed: this.seed,
       title: this.options.trace?.title ?? '',
-      endpoints: this.options.nodes.map((n) => ({ name: n.name, address: n.address ?? n.name, role: n.role ?? 'node', client: false })),
+      endpoints: this.options.nodes.map((n) => ({ name: n.name, address: n.address ?? n.name, role: n.role ?? CLUSTER_DEFAULTS.nodeRole, client: false })),
     }
   }
 }

@@ -5,10 +5,14 @@ import type { NodeItem } from './queueItems.ts'
 
 export type NodeStatus = 'starting' | 'up' | 'down' | 'failed'
 
-/** The simulation's record of one node across its incarnations. */
+/**
+ * The simulation's record of one node across its incarnations. It alone changes `status`, through
+ * the named transitions below (down → starting → up → down ..., and failed from anywhere), each
+ * checking that it is legal: a wrong one is a runtime bug, not something node code can cause.
+ */
 export class SimNode implements Endpoint {
   readonly isClient = false
-  status: NodeStatus = 'down'
+  private current: NodeStatus = 'down'
   incarnation = 0
   host: HostHandle | null = null
   /** Settles when the current incarnation's host is ready to take events. */
@@ -35,4 +39,36 @@ export class SimNode implements Endpoint {
     readonly peers: string[],
     readonly dataDir: string,
   ) {}
+
+  get status(): NodeStatus {
+    return this.current
+  }
+
+  /** down → starting: a new incarnation, with no timers yet, is being launched. */
+  launching(): void {
+    this.move('launching', ['down'], 'starting')
+    this.incarnation++
+    this.timers.clear()
+  }
+
+  /** starting → up: its start event is handed to it; from here it takes events. */
+  cameUp(): void {
+    this.move('coming up', ['starting'], 'up')
+  }
+
+  /** starting | up → down: crashed (by the driver, or alone for an error); its timers die with it. */
+  wentDown(): void {
+    this.move('going down', ['starting', 'up'], 'down')
+    this.timers.clear()
+  }
+
+  /** any → failed: it threw, hung or died in a run that ends with it (whatever it was doing then). */
+  failed(): void {
+    this.move('failing', ['down', 'starting', 'up', 'failed'], 'failed')
+  }
+
+  private move(what: string, from: readonly NodeStatus[], to: NodeStatus): void {
+    if (!from.includes(this.current)) throw new Error(`internal error: node '${this.name}' is ${this.current}; ${what} (to ${to}) needs it ${from.join(' or ')}`)
+    this.current = to
+  }
 }

@@ -3,14 +3,15 @@ import type { MainItem } from './queueItems.ts'
 /** Something the driver awaits in virtual time: a reply, a deadline, a condition, N events. */
 export class Waiter<T> {
   readonly promise: Promise<T>
-  settled = false
-  /** Checked after every step; true settles the waiter. */
+  /** Resolved or rejected: nothing more happens to it. */
+  done = false
+  /** Checked after every step; true resolves the waiter. */
   check?: () => boolean
-  /** Events still to be handled before the waiter settles (`runEvents`). */
+  /** Events still to be handled before the waiter resolves (`runEvents`). */
   events?: number
-  /** Settle (rather than fail with IDLE) when nothing is left to happen. */
-  settlesWhenIdle?: boolean
-  /** Its wake-up item, cancelled when the waiter settles first. */
+  /** Resolve (rather than fail with IDLE) when nothing is left to happen. */
+  resolvesWhenIdle?: boolean
+  /** Its wake-up item, cancelled when the waiter is done first. */
   deadline?: MainItem & { kind: 'wake' }
   private res!: (value: T) => void
   private rej!: (err: Error) => void
@@ -27,14 +28,14 @@ export class Waiter<T> {
   }
 
   resolve(value: T): void {
-    if (this.settled) return
-    this.settled = true
+    if (this.done) return
+    this.done = true
     this.res(value)
   }
 
   reject(err: Error): void {
-    if (this.settled) return
-    this.settled = true
+    if (this.done) return
+    this.done = true
     this.rej(err)
   }
 }

@@ -107,19 +107,43 @@ export interface NodeLimits extends HostLimits {
 
 export const NODE_LIMITS: NodeLimits = { heapMb: 512, buffersMb: 1024, effectsPerEvent: 100_000, timers: 10_000 }
 
-export const CLUSTER_DEFAULTS = { seed: 1, stepTimeoutMs: 5000, host: 'worker', nodeErrors: 'end-run' } as const
-
 /**
- * Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. Linux leaves
- * dirty pages in the page cache for up to 30 s (dirty_expire_centisecs); a second is modest.
+ * Every default of a run, in one place (the network's link defaults are `DEFAULT_LINK` in
+ * network/LinkConfig.ts, the pool's `POOL_DEFAULTS` in pool/VirtualPool.ts). validateClusterOptions
+ * fills in the options it names; the rest are read with `??` where they are used, so that an
+ * option passed as `undefined` gets its default too.
  */
-export const DEFAULT_TEAR_WITHIN = 1000
+export const CLUSTER_DEFAULTS = {
+  seed: 1,
+  stepTimeoutMs: 5000,
+  host: 'worker',
+  nodeErrors: 'end-run',
+  /** No virtual-time limit. */
+  maxTime: Infinity,
+  batching: true,
+  /** A connect to a silent LAN address. */
+  unreachableAfter: 1000,
+  /**
+   * Virtual ms before a crash in which a write can be torn, for `tornWrites: true`. Linux leaves
+   * dirty pages in the page cache for up to 30 s (dirty_expire_centisecs); a second is modest.
+   */
+  tearWithinMs: 1000,
+  /** Detail of a trace file, and of `trace: { memory: true }` and a listener. */
+  traceFileLevel: 'full',
+  traceMemoryLevel: 'net',
+  traceListenerLevel: 'net',
+  nodeRole: 'node',
+  clientRole: 'client',
+  /** Virtual ms a client call waits for its reply. */
+  callTimeout: 1000,
+} as const
 
 type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host' | 'nodeErrors'>>
 
 export function validateClusterOptions(options: ClusterOptions): Validated {
   if (typeof options !== 'object' || options === null) bad('options must be an object with at least `nodes`')
-  const valid: Validated = { ...CLUSTER_DEFAULTS, ...options }
+  const { seed, stepTimeoutMs, host, nodeErrors } = CLUSTER_DEFAULTS
+  const valid: Validated = { seed, stepTimeoutMs, host, nodeErrors, ...options }
   if (!Number.isInteger(valid.seed) || valid.seed < 0) bad(`options.seed must be a non-negative integer (got ${JSON.stringify(valid.seed)})`)
   if (!(typeof valid.stepTimeoutMs === 'number' && valid.stepTimeoutMs > 0)) bad('options.stepTimeoutMs must be a positive number of ms')
   if (valid.maxTime !== undefined && !(typeof valid.maxTime === 'number' && valid.maxTime >= 0)) bad('options.maxTime must be a non-negative number of virtual ms')

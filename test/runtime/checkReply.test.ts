@@ -14,7 +14,7 @@ const items: StepItem[] = [
 const until = 15
 const send = { kind: 'send', to: 'g', msg: { type: 'PONG' } }
 
-test('an honest reply passes: item entries, a local timer inside the window, a settle entry', () => {
+test('an honest reply passes: item entries, a local timer inside the window, an entry of stray effects (appendStrays)', () => {
   const reply = {
     handled: 3,
     entries: [

@@ -31,7 +31,7 @@ async function crashAfterWrite(options: Partial<ClusterOptions> & { size?: numbe
     c.crash('w', tear === undefined ? {} : { tear })
     c.restart('w')
     await c.sleep(1)
-    await c.settled()
+    await c.tornWritesOnDisk()
     const torn = c.records.filter((r): r is TraceRecord & { kind: 'disk.torn' } => r.kind === 'disk.torn')
     const file = join(c.dataDir('w'), 'data.bin')
     return { runs: existsSync(file) ? runsOf(readFileSync(file)) : 'no file', torn, console: [...c.node('w').console] }
