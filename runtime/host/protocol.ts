@@ -32,6 +32,11 @@ export interface HostLimits {
   effectsPerEvent: number
   /** Timers the node may have set at once. */
   timers: number
+  /**
+   * Files the node may hold open at once. Descriptors belong to the whole process: a node that
+   * opens without closing would otherwise starve the runtime (and the other nodes) of them.
+   */
+  openFiles: number
 }
 
 /**

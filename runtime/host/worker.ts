@@ -52,6 +52,7 @@ const control: HostControl = {
     installGlobals(created)
     confineNode({
       dataDir: init.dataDir,
+      openFiles: init.limits.openFiles,
       randomBytes: (into) => created.globals.fill(into),
       now: () => created.clock.now,
       timers: { setTimeout: created.clock.setTimeout, setInterval: created.clock.setInterval, clearTimeout: created.clock.clearTimeout, clearInterval: created.clock.clearTimeout },

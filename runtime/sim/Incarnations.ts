@@ -52,7 +52,7 @@ export class Incarnations {
       incarnation: node.incarnation,
       trace: this.tracer.level,
       logWrites: this.options.tearWithin !== null,
-      limits: { buffersMb: limits.buffersMb, effectsPerEvent: limits.effectsPerEvent, timers: limits.timers },
+      limits: { buffersMb: limits.buffersMb, effectsPerEvent: limits.effectsPerEvent, timers: limits.timers, openFiles: limits.openFiles },
       permission: underPermissionModel(),
     }
     // A torn write of the previous incarnation is undone on disk before this one can read it.

@@ -105,7 +105,7 @@ export interface NodeLimits extends HostLimits {
   heapMb: number
 }
 
-export const NODE_LIMITS: NodeLimits = { heapMb: 512, buffersMb: 1024, effectsPerEvent: 100_000, timers: 10_000 }
+export const NODE_LIMITS: NodeLimits = { heapMb: 512, buffersMb: 1024, effectsPerEvent: 100_000, timers: 10_000, openFiles: 256 }
 
 /**
  * Every default of a run, in one place (the network's link defaults are `DEFAULT_LINK` in

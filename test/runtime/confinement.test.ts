@@ -34,6 +34,13 @@ test("another node's files, the directory above, stdout's descriptor and links a
   })
 })
 
+test('a node that opens files without closing them is stopped at its limit; the process keeps its descriptors', async () => {
+  await withCluster(options(), async (cluster) => {
+    assert.match(await probe(cluster, 'fd-leak'), /^refused: fs\.openSync\(.*\) .* a node may hold at most 256 files open at once \(it has 256\)/)
+    assert.is(await probe(cluster, 'own-file', 'other'), 'ok: mine', 'the other node still opens its files')
+  })
+})
+
 test('asynchronous calls and real-time callbacks are refused with what to use instead', async () => {
   await withCluster(options(), async (cluster) => {
     assert.match(await probe(cluster, 'async-fs'), /^refused: fs\.readFile\(\) .* must be synchronous.*use fs\.readFileSync\(\)/)

@@ -47,8 +47,11 @@ const LINKS = ['linkSync', 'symlinkSync']
 
 type FsFunction = (...args: unknown[]) => unknown
 
-/** Narrows node:fs to the directory `dataDir()` names at each call; reset() forgets the descriptors of the last node. */
-export function guardFileSystem(dataDir: () => string): { reset(): void } {
+/**
+ * Narrows node:fs to the directory `dataDir()` names at each call, with at most `openFiles()`
+ * descriptors open at once; reset() closes the descriptors of the last node.
+ */
+export function guardFileSystem(dataDir: () => string, openFiles: () => number): { reset(): void } {
   const owned = new Set<number>()
   const table = fs as unknown as Record<string, unknown>
   const real = (name: string): FsFunction => table[name] as FsFunction
@@ -99,6 +102,9 @@ export function guardFileSystem(dataDir: () => string): { reset(): void } {
   const openSync = real('openSync')
   replace(fs, 'openSync', function (this: unknown, ...args: unknown[]): number {
     inside(args[0], 'openSync')
+    if (owned.size >= openFiles()) {
+      throw new ConfinementError(`fs.openSync(${JSON.stringify(pathOf(args[0]))})`, `a node may hold at most ${openFiles()} files open at once (it has ${owned.size}); close the ones it no longer needs with fs.closeSync`)
+    }
     const fd = openSync.apply(fs, args) as number
     owned.add(fd)
     return fd

@@ -16,6 +16,8 @@ import { VIRTUAL_EPOCH_MS } from '../virtualGlobals.ts'
 export interface ConfineOptions {
   /** The only directory the node's files may be in. */
   dataDir: string
+  /** How many files it may hold open at once. */
+  openFiles: number
   /** Seeded bytes (node:crypto's random draws). */
   randomBytes: SeededBytes
   /** Virtual ms since the node's clock started (process.hrtime, process.uptime). */
@@ -52,7 +54,7 @@ export function confineNode(options: ConfineOptions): void {
   }
   // Captured before anything is patched: the runtime's own way to the built-ins.
   const getBuiltin = process.getBuiltinModule.bind(process)
-  fileGuard = guardFileSystem(() => current().dataDir)
+  fileGuard = guardFileSystem(() => current().dataDir, () => current().openFiles)
   seedCrypto((bytes) => current().randomBytes(bytes))
   confineTimers()
   refuseAsyncZlib()
