@@ -51,6 +51,8 @@ export default defineGrader({
           { type: 'GET', key, quorum: 0 },
           { type: 'PUT', key, quorum: 9, value: 'x' },
           { type: 'PUT', key, quorum: 2 },
+          { type: 'PUT', key, value: 'x', quorum: 2, metadata: 'not metadata any node returned' },
+          { type: 'PUT', key, value: 'x', quorum: 2, metadata: 5 },
           { type: 'LOOKUP' },
         ]
         for (const bad of malformed) {
@@ -262,11 +264,15 @@ export default defineGrader({
         await dynamo.put(c3, key.key, 'snacks,beer,milk', 2, m)
         dynamo.cluster.heal()
         await dynamo.cluster.runEvents(100)
+        const merged: string[] = []
         for (const client of [c1, c2, c3]) {
           const read = await dynamo.get(client, key.key, 2)
           t.check(read.values.length === 1, `${client} reads one merged cart, not siblings`, JSON.stringify(read.values))
           t.equal(items(read.values[0] ?? ''), all, `${client}'s cart holds every item added on either side`)
+          merged.push(read.metadata[0] ?? '')
         }
+        // Each replica merged the two sides in the order they reached it: metadata is canonical.
+        t.check(new Set(merged).size === 1, 'every node returns the same metadata for the merged cart (metadata is canonical, whatever order the versions met in)', merged.join(' / '))
         const held = await checkConverged(dynamo, key.key, key.replicas)
         for (const [i, replica] of key.replicas.entries()) {
           t.check(held[i]?.values.length === 1 && JSON.stringify(items(held[i]?.values[0] ?? '')) === JSON.stringify(all), `${replica}, cut off, holds exactly the one merged cart`, JSON.stringify(held[i]?.values))
