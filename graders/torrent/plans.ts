@@ -89,7 +89,18 @@ export function simpleExtra(rng: Rng, scale: Scale): RunPlan[] {
       return { peers: rng.chance(0.5) ? all : null, info: true, data }
     })
     return { label: describe(n, size, partSize, `, ${seeders.size} seeder${seeders.size > 1 ? 's' : ''}`), size, partSize, limit: 60_000, nodes: plan }
-  })
+  }).concat(discoveryWithoutRestarts(rng, scale === 'full' ? 8 : 5, Math.floor(total / 16), partSize))
+}
+
+/**
+ * The seed's guarantees without its restarts: only the seeder has FileInfo and each node knows one
+ * earlier node (node 0 only itself). A node must ask a peer for FileInfo and learn the others by
+ * peer exchange while it runs: a restart (which re-reads what it saved) never comes to its help.
+ */
+function discoveryWithoutRestarts(rng: Rng, n: number, size: number, partSize: number): RunPlan {
+  const seeder = rng.int(0, n - 1)
+  const plan = nodes(rng, n, (i, all) => ({ peers: [all[i === 0 ? 0 : rng.int(0, i - 1)] as string], info: i === seeder, data: i === seeder ? { kind: 'whole' } : { kind: 'absent' } }))
+  return { label: describe(n, size, partSize, ', FileInfo only on the seeder, each node knowing one earlier node, no restarts'), size, partSize, limit: 60_000, nodes: plan }
 }
 
 // ---- 4. many-source, and the restart groups built on it -------------------------------------------
