@@ -55,7 +55,7 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
     const replaced = before != null && dataFileIdentity(cluster.dataDir(node.name)) !== before
     const why = replaced
       ? 'data.bin was replaced by another file (renamed over it, or deleted and created again), not written in place: the course bind-mounts data.bin, so it would never see what the node wrote'
-      : mismatch(cluster.dataDir(node.name), run, referenceOf(node.name))
+      : mismatch(cluster.dataDir(node.name), run, referenceOf(node.name)) ?? watch.early.get(node.name) ?? null
     const torn = cluster.node(node.name).tornWrites
     return why ? [`${node.name} (${node.address}${node.decoy ? ', the decoy, whose file is its own' : ''}): ${why}${torn ? `; crashes tore ${torn} of its writes (disk.torn in the trace)` : ''}`] : []
   })
@@ -113,6 +113,8 @@ class CompletionWatch {
   private readonly read = new Map<string, number>()
   /** Nodes whose file was right when they said complete, with their torn-write count then. */
   private readonly verified = new Map<string, number>()
+  /** Nodes that printed "complete" while their file was wrong (the first time), and what was wrong. */
+  readonly early = new Map<string, string>()
 
   constructor(
     private readonly cluster: Cluster,
@@ -134,8 +136,16 @@ class CompletionWatch {
       if (lines.length === from) continue
       this.read.set(node.name, lines.length)
       if (!lines.slice(from).includes(COMPLETE_LINE)) continue
-      if (mismatch(this.cluster.dataDir(node.name), this.run, this.referenceOf(node.name)) === null) this.verified.set(node.name, torn)
-      else this.verified.delete(node.name)
+      const wrong = mismatch(this.cluster.dataDir(node.name), this.run, this.referenceOf(node.name))
+      if (wrong === null) this.verified.set(node.name, torn)
+      else {
+        this.verified.delete(node.name)
+        // "complete" means data.bin is exactly right: printed before, it is a false claim, even if
+        // the file is right by the end. (The file is read right after the step that printed it.)
+        if (!this.early.has(node.name)) {
+          this.early.set(node.name, `printed "${COMPLETE_LINE}" at ${seconds(this.cluster.now)} while its data.bin was not right (${wrong})`)
+        }
+      }
     }
     return this.verified.size === this.run.nodes.length
   }
