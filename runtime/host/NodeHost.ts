@@ -1,5 +1,8 @@
 // Runs one incarnation of one node: its xstate actor on a virtual clock, fed batches of events,
 // collecting the effects it emits. The same class serves the worker thread and the inline mode.
+// It is long because one batch is one transaction: ordering timers fired inside the batch,
+// checking every effect and limit, and finding the machines the actor spawns all share the batch's
+// state; split, each part would need the others' internals.
 import type { AnyActor, AnyEventObject, InspectionEvent } from 'xstate'
 import type { NodeDefinition } from '../node/defineNode.ts'
 import { EFFECT_TYPES, HASH_ALGORITHMS, type HashEffect, type NodeEffect } from '../node/effects.ts'
