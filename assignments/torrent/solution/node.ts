@@ -154,10 +154,17 @@ export const torrentMachine = setup({
       if (!parts.length) return
       for (const [address, remote] of context.remotes) if (remote.connected && !remote.complete) enqueue.emit(send(address, { type: 'HAVE', parts, complete: false }))
     }),
+    /**
+     * Every tick: the addresses learned since the last one, to every connected peer but itself. A
+     * peer learned in the same tick gets them too: its handshake listed only what was known then.
+     */
     gossipPeers: enqueueActions(({ context, enqueue }) => {
       const fresh = context.gossip
       context.gossip = []
-      if (fresh.length) for (const [address, remote] of context.remotes) if (remote.connected && !fresh.includes(address)) enqueue.emit(send(address, { type: 'PEERS', peers: fresh }))
+      for (const [address, remote] of context.remotes) {
+        const news = fresh.filter((a) => a !== address)
+        if (remote.connected && news.length) enqueue.emit(send(address, { type: 'PEERS', peers: news }))
+      }
       if (context.peersDirty) rememberPeers(context.dir, context.remotes.keys())
       context.peersDirty = false
     }),
