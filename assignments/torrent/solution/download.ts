@@ -51,7 +51,13 @@ export const downloadMachine = setup({
       context.asked.data = (event as HashedEvent).data
     },
     reportReceived: sendParent(({ context }): DownloadReport => ({ type: 'download.received', part: context.asked.part, peer: context.asked.peer })),
-    reportVerified: sendParent(({ context }): DownloadReport => ({ type: 'download.verified', part: context.asked.part, peer: context.asked.peer, data: context.asked.data as Uint8Array })),
+    // The verified bytes go to the node, which writes them; the record forgets them (a finished
+    // download's record must not keep a part's buffer alive: 256 MiB over a whole file).
+    reportVerified: enqueueActions(({ context, enqueue }) => {
+      const data = context.asked.data as Uint8Array
+      context.asked.data = null
+      enqueue.sendParent({ type: 'download.verified', part: context.asked.part, peer: context.asked.peer, data } satisfies DownloadReport)
+    }),
     reportCorrupt: sendParent(({ context }): DownloadReport => ({ type: 'download.failed', part: context.asked.part, peer: context.asked.peer, why: 'corrupt' })),
     reportStalled: sendParent(({ context }): DownloadReport => ({ type: 'download.failed', part: context.asked.part, peer: context.asked.peer, why: 'stalled' })),
   },
