@@ -9,8 +9,6 @@ import { dataFileIdentity, mismatch, writeConf, writeData, type RunContent } fro
 import { SWARM_BANDWIDTH, SWARM_NETWORK, SWARM_TEAR_WITHIN } from '../../assignments/torrent/setting/network.ts'
 import type { NodePlan, RestartPlan, RunPlan } from '../../assignments/torrent/setting/plan.ts'
 
-
-
 export interface SwarmOutcome {
   /** Virtual ms until every node was verified complete, or the limit. */
   took: number
@@ -115,6 +113,8 @@ class CompletionWatch {
   private readonly verified = new Map<string, number>()
   /** Nodes that printed "complete" while their file was wrong (the first time), and what was wrong. */
   readonly early = new Map<string, string>()
+  /** Each node's torn-write count at the last look: a tear since then may explain a wrong file. */
+  private readonly tornSeen = new Map<string, number>()
 
   constructor(
     private readonly cluster: Cluster,
@@ -130,6 +130,8 @@ class CompletionWatch {
     for (const node of this.run.nodes) {
       // A crash that tore a write of a complete node makes it incomplete again.
       const torn = this.cluster.node(node.name).tornWrites
+      const tornSince = torn !== (this.tornSeen.get(node.name) ?? 0)
+      this.tornSeen.set(node.name, torn)
       if (this.verified.has(node.name) && this.verified.get(node.name) !== torn) this.verified.delete(node.name)
       const lines = this.cluster.node(node.name).console
       const from = this.read.get(node.name) ?? 0
@@ -141,8 +143,9 @@ class CompletionWatch {
       else {
         this.verified.delete(node.name)
         // "complete" means data.bin is exactly right: printed before, it is a false claim, even if
-        // the file is right by the end. (The file is read right after the step that printed it.)
-        if (!this.early.has(node.name)) {
+        // the file is right by the end. The file is read right after the step that printed it,
+        // unless a crash came between (then a tear, not the node, may have made it wrong).
+        if (!tornSince && !this.early.has(node.name)) {
           this.early.set(node.name, `printed "${COMPLETE_LINE}" at ${seconds(this.cluster.now)} while its data.bin was not right (${wrong})`)
         }
       }

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
+import type { Scale } from '../../graders/harness/TestContext.ts'
 
 export async function runCli(usage: string, main: (argv: string[]) => Promise<number>, options: { errorExitCode?: number } = {}): Promise<void> {
   const argv = process.argv.slice(2)
@@ -37,6 +38,20 @@ export function parseSeed(value: string | undefined, fallback = 1): number {
   const seed = Number(value)
   if (!Number.isInteger(seed) || seed < 0) throw new DistlabError('BAD_INPUT', `--seed must be a non-negative integer (got '${value}')`)
   return seed
+}
+
+/** `--concurrency N`: how many gradings run at once (default 2, one per core). */
+export function parseConcurrency(value: string | undefined, fallback = 2): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!(Number.isInteger(n) && n > 0)) throw new DistlabError('BAD_INPUT', `--concurrency must be a positive integer (got '${value}')`)
+  return n
+}
+
+/** `--scale`: full (the course's sizes, the default) or reduced (the same tests on small files). */
+export function parseScale(value: string | undefined): Scale {
+  if (value === undefined || value === 'full' || value === 'reduced') return value ?? 'full'
+  throw new DistlabError('BAD_INPUT', `--scale must be full or reduced (got '${value}')`)
 }
 
 /** Parses `1500`, `1500ms` or `1.5s` into virtual ms. */

@@ -11,8 +11,7 @@ import { formatResult, formatTotal, type ReplayInfo } from '../grade/printReport
 import { networkNamespace } from '../grade/SandboxProcess.ts'
 import { toGradescope, toJson, toJunit } from '../grade/writeResults.ts'
 import { DistlabError } from '../../runtime/index.ts'
-import type { Scale } from '../../graders/harness/TestContext.ts'
-import { parseFlags, parseSeed, runCli } from './cli.ts'
+import { parseFlags, parseScale, parseSeed, runCli } from './cli.ts'
 
 const USAGE = `usage: npm run grade <assignment> [-- --solution DIR|ZIP --seed N --test NAME --scale full|reduced --trace FILE --json FILE]
   --solution DIR|ZIP  the solution to grade (default: the reference)
@@ -93,8 +92,3 @@ await runCli(
   },
   { errorExitCode: 2 },
 )
-
-function parseScale(value: string | undefined): Scale {
-  if (value === undefined || value === 'full' || value === 'reduced') return value ?? 'full'
-  throw new DistlabError('BAD_INPUT', `--scale must be full or reduced (got '${value}')`)
-}

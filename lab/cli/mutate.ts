@@ -6,7 +6,7 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { runMutation, type MutantOutcome } from '../../graders/mutation/runMutation.ts'
 import { DistlabError, displayPath } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
-import { parseFlags, parseSeed, runCli } from './cli.ts'
+import { parseConcurrency, parseFlags, parseSeed, runCli } from './cli.ts'
 
 const USAGE = `usage: npm run mutate <assignment> [-- --seed N --only TEXT --concurrency N --json FILE]
   --seed N         base seed of the grader runs (default 1)
@@ -22,8 +22,7 @@ await runCli(USAGE, async (argv) => {
   )
   if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment\n${USAGE}`)
   const assignment = findAssignment(positionals[0])
-  const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency)
-  if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new DistlabError('BAD_INPUT', `--concurrency must be a positive integer (got '${values.concurrency}')`)
+  const concurrency = parseConcurrency(values.concurrency)
   const live = process.stdout.isTTY === true
   console.log(kleur.bold(`distlab mutate ${assignment.id}`) + kleur.gray(' · statechart mutants of the reference, graded at reduced scale'))
   const report = await runMutation(assignment, {

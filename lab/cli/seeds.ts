@@ -9,7 +9,7 @@ import { loadSolution } from '../../graders/harness/solution.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
-import { parseFlags, runCli } from './cli.ts'
+import { parseConcurrency, parseFlags, parseScale, runCli } from './cli.ts'
 
 const USAGE = `usage: npm run seeds <assignment|all> [-- --seeds 1-20 --scale full|reduced --concurrency N --json FILE]
   --seeds A-B      the base seeds to grade the reference with (default 1-20)
@@ -31,10 +31,8 @@ await runCli(USAGE, async (argv) => {
   if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment, or all\n${USAGE}`)
   const assignments: Assignment[] = positionals[0] === 'all' ? ASSIGNMENTS.filter(isReady) : [findAssignment(positionals[0])]
   const seeds = parseSeedRange(values.seeds ?? '1-20')
-  const scale = values.scale ?? 'full'
-  if (scale !== 'full' && scale !== 'reduced') throw new DistlabError('BAD_INPUT', `--scale must be full or reduced (got '${scale}')`)
-  const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency)
-  if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new DistlabError('BAD_INPUT', `--concurrency must be a positive integer (got '${values.concurrency}')`)
+  const scale = parseScale(values.scale)
+  const concurrency = parseConcurrency(values.concurrency)
   const outcomes: SeedOutcome[] = []
   for (const assignment of assignments) {
     console.log(kleur.bold(`distlab seeds ${assignment.id}`) + kleur.gray(` · the reference on seeds ${seeds[0]}–${seeds.at(-1)} · ${scale} scale`))
