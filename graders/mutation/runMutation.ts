@@ -19,7 +19,11 @@ export interface MutantOutcome {
   killed: boolean
   /** The tests that failed (empty for a survivor), or why it did not even load. */
   by: string[]
+  /** A survivor's virtual time over every test, as a multiple of the reference's on the same seed. */
+  slowdown?: number
   equivalent?: string
+  /** Reviewed as equivalent because it only syncs slower (see Equivalent.kind). */
+  slowerOnly?: boolean
 }
 
 export interface MutationReport {
@@ -29,8 +33,12 @@ export interface MutationReport {
   killed: number
   /** Survivors reviewed as equivalent to the reference. */
   equivalent: number
+  /** Of those, the ones reviewed as only slower. */
+  slowerOnly: number
   /** killed / (all − equivalent survivors). */
   score: number
+  /** killed / (all − equivalent survivors that are not only slower): the score a verdict on speed would aim at. */
+  strictScore: number
 }
 
 export interface MutationOptions {
@@ -45,6 +53,12 @@ export interface MutationOptions {
 interface Equivalent {
   mutant: string
   reason: string
+  /**
+   * 'slower': the mutant does the same job by a slower path (another path of the reference covers
+   * the one it breaks) and the course's verdict has no speed to see it by, only a generous limit
+   * (torrent's seed: «времени достаточно»). Counted as equivalent, and reported apart.
+   */
+  kind?: 'slower'
 }
 
 /** The mutants of an assignment's reference, as plans. */
@@ -58,11 +72,11 @@ export async function planMutants(assignment: Assignment): Promise<MutantPlan[]>
   return plans
 }
 
-export function equivalentMutants(assignment: Assignment): Map<string, string> {
+export function equivalentMutants(assignment: Assignment): Map<string, Equivalent> {
   const file = join(assignment.dir, 'mutants', 'equivalent.json')
   if (!existsSync(file)) return new Map()
   const listed = JSON.parse(readFileSync(file, 'utf8')) as Equivalent[]
-  return new Map(listed.map((e) => [e.mutant, e.reason]))
+  return new Map(listed.map((e) => [e.mutant, e]))
 }
 
 export async function runMutation(assignment: Assignment, options: MutationOptions = {}): Promise<MutationReport> {
@@ -72,29 +86,48 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
   const equivalent = equivalentMutants(assignment)
   const plans = (await planMutants(assignment)).filter((p) => !options.only?.length || options.only.some((o) => p.slug.includes(o)))
   const outcomes: MutantOutcome[] = []
+  const grade = (solution: Parameters<typeof runGrader>[1]['solution']) =>
+    runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced', stopAtFirstFailure: true })
+  // The reference's virtual time on the same seed: what a survivor's is measured against.
+  const baseline = await grade(await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }))
+  const virtualOf = (tests: { virtualMs: number }[]): number => tests.reduce((sum, t) => sum + t.virtualMs, 0)
   const gradeOne = async (plan: MutantPlan): Promise<MutantOutcome> => {
     const dir = writeMutant(assignment.id, plan, reference)
     try {
       const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, dir)
       // The first failed test kills the mutant: the rest need not run (a broken torrent node would
       // run every restart group to its time limit).
-      const report = await runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced', stopAtFirstFailure: true })
+      const report = await grade(solution)
       const failed = report.tests.filter((t) => !t.passed).map((t) => t.name)
-      return { plan, dir, killed: failed.length > 0, by: failed }
+      if (failed.length) return { plan, dir, killed: true, by: failed }
+      return { plan, dir, killed: false, by: [], slowdown: virtualOf(report.tests) / Math.max(1, virtualOf(baseline.tests)) }
     } catch (err) {
       return { plan, dir, killed: true, by: [`does not load: ${messageOf(err).split('\n')[0]}`] }
     }
   }
   await eachLimited(plans, options.concurrency ?? 2, async (plan) => {
     const outcome = await gradeOne(plan)
-    const reason = outcome.killed ? undefined : equivalent.get(plan.slug)
-    if (reason) outcome.equivalent = reason
+    const reviewed = outcome.killed ? undefined : equivalent.get(plan.slug)
+    if (reviewed) {
+      outcome.equivalent = reviewed.reason
+      if (reviewed.kind === 'slower') outcome.slowerOnly = true
+    }
     outcomes.push(outcome)
     options.onDone?.(outcome, outcomes.length, plans.length)
   })
   outcomes.sort((a, b) => plans.indexOf(a.plan) - plans.indexOf(b.plan))
   const killed = outcomes.filter((o) => o.killed).length
   const equivalents = outcomes.filter((o) => o.equivalent).length
-  const counted = outcomes.length - equivalents
-  return { assignment: assignment.id, seed, outcomes, killed, equivalent: equivalents, score: counted === 0 ? 1 : killed / counted }
+  const slowerOnly = outcomes.filter((o) => o.slowerOnly).length
+  const ratio = (counted: number): number => (counted === 0 ? 1 : killed / counted)
+  return {
+    assignment: assignment.id,
+    seed,
+    outcomes,
+    killed,
+    equivalent: equivalents,
+    slowerOnly,
+    score: ratio(outcomes.length - equivalents),
+    strictScore: ratio(outcomes.length - equivalents + slowerOnly),
+  }
 }

@@ -4,6 +4,7 @@
 import type { Rng } from '../../runtime/index.ts'
 import type { DataPlan, NodePlan, RestartPlan, RunPlan } from '../../assignments/torrent/setting/plan.ts'
 import type { Scale } from '../harness/TestContext.ts'
+import { SWARM_BANDWIDTH } from '../../assignments/torrent/setting/network.ts'
 
 /**
  * Reduced-scale restart runs move files ~16 times smaller than full scale; their links are as much
@@ -158,6 +159,7 @@ function manySourceRun(rng: Rng, scale: Scale, options: ManySourceOptions): RunP
 
 
 export function describeRestarts(plan: RestartPlan): string {
+  if (plan.kind === 'dies') return `${nameOf(plan.node)} killed at ${plan.at / 1000} s, never restarted`
   return plan.kind === 'random' ? `a random node restarted every ${plan.single / 1000} s and all every ${plan.all / 1000} s` : `a random half running each ${plan.period / 1000} s epoch`
 }
 
@@ -176,7 +178,34 @@ function restartRuns(rng: Rng, scale: Scale, fast: boolean, counts: { full: numb
 }
 
 export function restarts(rng: Rng, scale: Scale): RunPlan[] {
-  return restartRuns(rng, scale, true, { full: [4, 8, 14], reduced: [4] }, {})
+  return [...restartRuns(rng, scale, true, { full: [4, 8, 14], reduced: [4] }, {}), seederDies(rng, scale)]
+}
+
+/**
+ * One of two seeders is killed while the leechers download from it and does not come back (the
+ * seed's restart tests often found a container not running). A dead node is silent: no message
+ * and no restart says that the parts asked of it will never come, so only the spec's "timeout that
+ * asks someone else" finishes the leechers. The dead seeder's file is whole: the verdict holds.
+ */
+function seederDies(rng: Rng, scale: Scale): RunPlan {
+  const n = scale === 'full' ? 6 : 4
+  const [minSize, maxSize] = scale === 'full' ? [4 << 20, 17 << 20] : [256 << 10, 1 << 20]
+  const partSize = scale === 'full' ? rng.int(64 << 10, (128 << 10) - 1) : rng.int(16 << 10, (32 << 10) - 1)
+  const size = rng.int(minSize, maxSize)
+  const bandwidth = scale === 'full' ? SWARM_BANDWIDTH : REDUCED_RESTART_BANDWIDTH
+  const dying = rng.int(0, 1)
+  // A third of the way: the leechers pull n − 2 copies through the two seeders' uplinks.
+  const at = Math.round((((n - 2) * size) / (2 * bandwidth)) * 1000 / 3)
+  const restarts: RestartPlan = { kind: 'dies', node: dying, at }
+  return {
+    label: describe(n, size, partSize, `, two seeders, ${describeRestarts(restarts)}`),
+    size,
+    partSize,
+    limit: scale === 'full' ? 120_000 : 40_000,
+    restarts,
+    bandwidth,
+    nodes: nodes(rng, n, (i, all) => ({ peers: all, info: true, data: i < 2 ? { kind: 'whole' } : { kind: 'absent' } })),
+  }
 }
 
 /** Each node knows one earlier node (node 0 only itself); one node has FileInfo. */

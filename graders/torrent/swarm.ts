@@ -75,6 +75,12 @@ async function startAll(cluster: Cluster, done: () => boolean, limit: number): P
 /** Restarts nodes as `plan` says until `done()` or `limit`; true when done. */
 async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done: () => boolean, limit: number): Promise<boolean> {
   const names = cluster.nodeNames
+  if (plan.kind === 'dies') {
+    for (const name of names) cluster.start(name)
+    if (await waitFor(cluster, done, plan.at)) return true
+    cluster.crash(names[plan.node] as string)
+    return waitFor(cluster, done, limit - cluster.now)
+  }
   const period = plan.kind === 'random' ? plan.single : plan.period
   if (plan.kind === 'epochs') for (const name of rng.shuffle(names).slice(0, Math.ceil(names.length / 2))) cluster.start(name)
   for (let next = period; ; next += period) {

@@ -57,6 +57,14 @@ export class Bandwidth {
 
   /** When a message of `size` bytes sent at `now` has fully arrived, reserving both links. */
   arrival(from: string, to: string, size: number, now: number, latency: number): number {
+    return this.transfer(from, to, size, now, latency).at
+  }
+
+  /**
+   * As `arrival`, with `leaves`: when its last byte has left the sender's uplink. Until then it
+   * waits in the sender's queue, and a sender that crashes first never sends it (see releaseUplink).
+   */
+  transfer(from: string, to: string, size: number, now: number, latency: number): { at: number; leaves: number } {
     const up = this.capacity(from).up
     const down = this.capacity(to).down
     const upStart = Math.max(now, this.upFree.get(from) ?? 0)
@@ -65,7 +73,12 @@ export class Bandwidth {
     const downStart = Math.max(upStart + latency, this.downFree.get(to) ?? 0)
     const downEnd = downStart + (size / down) * 1000
     if (down < Infinity) this.downFree.set(to, downEnd)
-    return roundMicros(Math.max(upEnd + latency, downEnd))
+    return { at: roundMicros(Math.max(upEnd + latency, downEnd)), leaves: up < Infinity ? roundMicros(upEnd) : now }
+  }
+
+  /** A crashed node's queued bytes never leave: its uplink is free from `now` (its next incarnation does not wait for them). */
+  releaseUplink(name: string, now: number): void {
+    if ((this.upFree.get(name) ?? 0) > now) this.upFree.set(name, now)
   }
 
   private capacity(name: string): Capacity {

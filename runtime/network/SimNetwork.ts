@@ -6,13 +6,16 @@ import { Bandwidth } from './Bandwidth.ts'
 import { DEFAULT_LINK, resolveLink, type LinkConfig, type ResolvedLink } from './LinkConfig.ts'
 import { LinkRules, type RuleEndpoint } from './LinkRules.ts'
 
-export type DropReason = 'loss' | 'partition' | 'no route' | 'node down'
+/** `sender down`: the sender crashed while the message still waited on its uplink (bandwidth runs). */
+export type DropReason = 'loss' | 'partition' | 'no route' | 'node down' | 'sender down'
 
 export interface Route {
   /** Set when the message is lost at the sender's side; `arrivals` is then empty. */
   drop: DropReason | null
   /** Virtual arrival times: one, or two for a duplicated message. */
   arrivals: number[]
+  /** For each arrival, when its last byte left the sender's uplink (the send time when that is unlimited). */
+  departures: number[]
 }
 
 /**
@@ -69,22 +72,25 @@ export class SimNetwork implements Network {
   }
 
   route(from: RuleEndpoint, to: RuleEndpoint, now: number, size?: () => number): Route {
-    if (this.rules.blocks(from, to)) return { drop: 'partition', arrivals: [] }
+    if (this.rules.blocks(from, to)) return { drop: 'partition', arrivals: [], departures: [] }
     const key = linkKey(from.name, to.name)
     const link = this.overrides.get(key) ?? this.defaults
-    if (this.rng.chance(link.loss)) return { drop: 'loss', arrivals: [] }
+    if (this.rng.chance(link.loss)) return { drop: 'loss', arrivals: [], departures: [] }
     const copies = this.rng.chance(link.duplicate) ? 2 : 1
     const arrivals: number[] = []
+    const departures: number[] = []
     for (let i = 0; i < copies; i++) {
       const latency = this.drawLatency(link)
-      let at = size && this.bandwidth.limited(from.name, to.name) ? this.bandwidth.arrival(from.name, to.name, size(), now, latency) : roundMicros(now + latency)
+      const timing = size && this.bandwidth.limited(from.name, to.name) ? this.bandwidth.transfer(from.name, to.name, size(), now, latency) : { at: roundMicros(now + latency), leaves: now }
+      departures.push(timing.leaves)
+      let at = timing.at
       if (!link.reorder) {
         at = Math.max(at, this.lastArrival.get(key) ?? 0)
         this.lastArrival.set(key, at)
       }
       arrivals.push(at)
     }
-    return { drop: null, arrivals }
+    return { drop: null, arrivals, departures }
   }
 
   private drawLatency(link: ResolvedLink): number {

@@ -88,7 +88,8 @@ export class Incarnations {
   // every run of the seed; the host undoes its tail before it goes.
   /** The node goes down; its worker retires (or, `terminate`, is ended: it failed). */
   takeDown(node: SimNode, options: { tear?: boolean; terminate?: boolean } = {}): void {
-    node.wentDown()
+    node.wentDown(this.sim.now)
+    this.sim.network.bandwidth.releaseUplink(node.name, this.sim.now)
     node.host = null
     const pending = node.ready
     node.ready = null

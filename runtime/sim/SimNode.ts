@@ -29,6 +29,8 @@ export class SimNode implements Endpoint {
   readonly errors: string[] = []
   /** Settles when the last incarnation's torn write is undone on disk: the next one waits. */
   tearing: Promise<void> | null = null
+  /** When each ended incarnation went down (virtual ms), by incarnation number. */
+  private readonly ends: number[] = []
 
   constructor(
     readonly name: string,
@@ -56,10 +58,17 @@ export class SimNode implements Endpoint {
     this.move('coming up', ['starting'], 'up')
   }
 
-  /** starting | up → down: crashed (by the driver, or alone for an error); its timers die with it. */
-  wentDown(): void {
+  /** starting | up → down at virtual time `t`: crashed (by the driver, or alone for an error); its timers die with it. */
+  wentDown(t: number): void {
     this.move('going down', ['starting', 'up'], 'down')
     this.timers.clear()
+    this.ends[this.incarnation] = t
+  }
+
+  /** Whether `incarnation` went down before virtual time `t`. */
+  endedBefore(incarnation: number, t: number): boolean {
+    const end = this.ends[incarnation]
+    return end !== undefined && end < t
   }
 
   /** any → failed: it threw, hung or died in a run that ends with it (whatever it was doing then). */

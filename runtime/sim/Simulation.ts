@@ -70,7 +70,7 @@ export class Simulation {
   onNodeFailure: (node: SimNode, message: string) => boolean = () => false
 
   constructor(
-    private readonly network: Network,
+    readonly network: Network,
     private readonly tracer: Tracer,
     directory: Directory,
     private readonly options: SimulationOptions,
@@ -240,7 +240,8 @@ export class Simulation {
         if (item.inc !== node.incarnation || node.status !== 'up') return null
         return { t: item.t, seq: item.seq, kind: 'stdin', line: item.line }
       case 'deliver': {
-        const reason: DropReason | null = node.status !== 'up' ? 'node down' : this.network.rules.blocks(item.from, node) ? 'partition' : null
+        const unsent = item.queued !== undefined && (item.from as SimNode).endedBefore(item.queued.incarnation, item.queued.leaves)
+        const reason: DropReason | null = unsent ? 'sender down' : node.status !== 'up' ? 'node down' : this.network.rules.blocks(item.from, node) ? 'partition' : null
         if (reason) {
           this.stats.dropped++
           note({ t: item.t, node: item.from.name, kind: 'drop', id: item.id, from: item.from.name, to: node.name, reason, type: item.msg.type })

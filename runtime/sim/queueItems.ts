@@ -19,6 +19,11 @@ export type NodeItem =
       transfer: boolean
       /** The sending node's incarnation, when it asked to hear that nobody is there. */
       notify?: number
+      /**
+       * Set when the message waits on its sending node's uplink until `leaves`: lost if that
+       * incarnation crashes first (a killed process's unsent bytes never reach the wire).
+       */
+      queued?: { incarnation: number; leaves: number }
     }
   /** An event from the runtime (net.unreachable, pool.hashed); `pending` when it is still being computed. */
   | { t: number; seq: number; kind: 'event'; node: SimNode; inc: number; event: Message | (() => Promise<Message>); transfer: boolean; record: NewRecord }

@@ -53,7 +53,11 @@ test('the runner kills a mutant the grader catches and lists a reviewed equivale
   assert.is(by['server.guard-fresh-false']?.by.length, 1, 'grading a mutant stops at its first failed test')
   assert.is(by['client.drop-showMenu']?.killed, false)
   assert.match(by['client.drop-showMenu']?.equivalent ?? '', /prompts are shown to a person/)
+  // A prompt takes no virtual time: the survivor is exactly as fast as the reference.
+  assert.is(by['client.drop-showMenu']?.slowdown, 1)
+  assert.is(by['server.guard-fresh-false']?.slowdown, undefined, 'only a survivor is timed')
   assert.is(report.score, 1)
+  assert.is(report.strictScore, 1)
 })
 
 test.run()

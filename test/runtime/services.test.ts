@@ -71,6 +71,28 @@ test('bandwidth: a transfer takes latency + size/rate, and transfers from one no
   })
 })
 
+test('bandwidth: a node that crashes never sends what still waited on its uplink, and comes back to a free uplink', async () => {
+  await withCluster({ nodes: [node('a', 1), node('b', 2), node('c', 3)], network: { latency: 1 }, bandwidth: 1_000_000, trace: { memory: true } }, async (cluster) => {
+    cluster.input('a', 'bulk 10.0.0.2 100000')
+    cluster.input('a', 'bulk 10.0.0.3 100000')
+    // The first has left a's uplink by ~100 ms; the second would leave at ~200 ms.
+    await cluster.sleep(150)
+    cluster.crash('a')
+    await cluster.sleep(200)
+    assert.is(lines(cluster, 'b').length, 1, 'what had left the uplink still arrives')
+    assert.equal(lines(cluster, 'c'), [], 'what had not is lost with its sender')
+    const drops = cluster.records.filter((r) => r.kind === 'drop').map((r) => [(r as { to: string }).to, (r as { reason: string }).reason])
+    assert.equal(drops, [['c', 'sender down']])
+    cluster.start('a')
+    await cluster.sleep(10)
+    const sent = cluster.now
+    cluster.input('a', 'bulk 10.0.0.2 100000')
+    await cluster.sleep(500)
+    const [, [t]] = lines(cluster, 'b') as [unknown, [number, string]]
+    assert.ok(t - sent > 100 && t - sent < 102, `the new incarnation's send does not queue behind the lost one (${t - sent})`)
+  })
+})
+
 test('bandwidth settings are checked where they enter', async () => {
   const err = await rejection(withCluster({ nodes: [node('a', 1)], bandwidth: { up: -5 } }, async () => {}))
   assert.match(err.message, /options\.bandwidth\.up must be a positive number/)
