@@ -77,8 +77,15 @@ async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done
   const names = cluster.nodeNames
   if (plan.kind === 'dies') {
     for (const name of names) cluster.start(name)
-    if (await waitFor(cluster, done, plan.at)) return true
-    cluster.crash(names[plan.node] as string)
+    if (await waitFor(cluster, done, plan.after)) return true
+    // The busiest sender dies with its queue: what it owed its peers never comes, and nothing says so.
+    const among = plan.among.map((i) => names[i] as string)
+    const busiest = (): string | null => among.filter((n) => cluster.uplinkQueued(n) > 0).sort((a, b) => cluster.uplinkQueued(b) - cluster.uplinkQueued(a))[0] ?? null
+    while (busiest() === null) {
+      if (await waitFor(cluster, done, 1)) return true
+      if (cluster.now >= limit) return false
+    }
+    cluster.crash(busiest() as string)
     return waitFor(cluster, done, limit - cluster.now)
   }
   const period = plan.kind === 'random' ? plan.single : plan.period

@@ -43,6 +43,8 @@ export class NodeHost {
   private lastState: string | null = null
   /** The last state traced for each spawned or invoked actor (by its id), at trace level 'full'. */
   private readonly childStates = new Map<string, string>()
+  /** Actors whose emitted effects this host already listens to: each must be heard exactly once. */
+  private readonly listening = new WeakSet<AnyActor>()
   private describing = 'start'
   /** The key of the last entry opened: where effects that leak out of a batch are reported. */
   private lastKey: Key = [0, 0]
@@ -87,7 +89,7 @@ export class NodeHost {
       inspect: this.full ? (event) => this.onInspect(event, hooked.children) : undefined,
     })
     this.actor = actor
-    actor.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+    this.listen(actor)
     hooked.children = this.hookChildren(actor)
     if (!hooked.children && !this.full) {
       ;(actor.system as { inspect(observer: (event: InspectionEvent) => void): void }).inspect((event) => this.onInspect(event, false))
@@ -344,16 +346,24 @@ export class NodeHost {
     const register = system._register
     if (typeof register !== 'function') return false
     system._register = (sessionId, ref) => {
-      if (ref !== actor) ref.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+      this.listen(ref)
       return register.call(system, sessionId, ref)
     }
     return true
   }
 
+  /** Hears what an actor of the node's system emits, once however many seams find it. */
+  private listen(ref: AnyActor): void {
+    if (this.listening.has(ref)) return
+    this.listening.add(ref)
+    ref.on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+  }
+
   private onInspect(event: InspectionEvent, childrenHooked: boolean): void {
     const root = event.actorRef.sessionId === event.rootId
     if (event.type === '@xstate.actor') {
-      if (!root && !childrenHooked) (event.actorRef as AnyActor).on('*', (emitted: AnyEventObject) => this.onEmit(emitted))
+      // Children spawned by the initial state exist (and are inspected) before they register.
+      if (!root && !childrenHooked) this.listen(event.actorRef as AnyActor)
       return
     }
     if (!this.full || event.type !== '@xstate.snapshot') return

@@ -76,6 +76,11 @@ export class Bandwidth {
     return { at: roundMicros(Math.max(upEnd + latency, downEnd)), leaves: up < Infinity ? roundMicros(upEnd) : now }
   }
 
+  /** Virtual ms until which a node's uplink is taken by what it already sent (≤ now: idle). */
+  uplinkBusyUntil(name: string): number {
+    return this.upFree.get(name) ?? 0
+  }
+
   /** A crashed node's queued bytes never leave: its uplink is free from `now` (its next incarnation does not wait for them). */
   releaseUplink(name: string, now: number): void {
     if ((this.upFree.get(name) ?? 0) > now) this.upFree.set(name, now)

@@ -51,6 +51,17 @@ test('the same seed gives a byte-identical trace; another seed does not', async 
   assert.ok(a !== c, 'a different seed should change the run')
 })
 
+test('the trace level never changes what nodes do: machines they spawn are heard once, traced in full or not', async () => {
+  const run = async (memory: 'net' | 'full'): Promise<string[]> =>
+    withCluster({ seed: 5, nodes: [{ name: 'a', module: fixture('spawner') }], trace: { memory } }, async (cluster) => {
+      await cluster.sleep(50)
+      return [...cluster.node('a').console]
+    })
+  const net = await run('net')
+  assert.equal(net, ['child 1 entry', 'child 2 entry', 'child 1 soon', 'child 2 soon', 'child 1 later', 'child 2 later'])
+  assert.equal(await run('full'), net, 'a full trace (xstate inspection on) must not double what children emit')
+})
+
 test('batching by lookahead window gives exactly the run of one-instant-at-a-time', async () => {
   const batched = await traceOf('det-batched.jsonl')
   const stepwise = await traceOf('det-stepwise.jsonl', { batching: false })

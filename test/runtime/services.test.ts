@@ -77,7 +77,11 @@ test('bandwidth: a node that crashes never sends what still waited on its uplink
     cluster.input('a', 'bulk 10.0.0.3 100000')
     // The first has left a's uplink by ~100 ms; the second would leave at ~200 ms.
     await cluster.sleep(150)
+    const queued = cluster.uplinkQueued('a')
+    assert.ok(queued > 50 && queued < 53, `~51 ms of sending still queued on a's uplink (${queued})`)
+    assert.is(cluster.uplinkQueued('b'), 0)
     cluster.crash('a')
+    assert.is(cluster.uplinkQueued('a'), 0, 'a crash frees the uplink')
     await cluster.sleep(200)
     assert.is(lines(cluster, 'b').length, 1, 'what had left the uplink still arrives')
     assert.equal(lines(cluster, 'c'), [], 'what had not is lost with its sender')

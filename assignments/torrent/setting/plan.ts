@@ -36,8 +36,11 @@ export type RestartPlan =
   | { kind: 'random'; single: number; all: number }
   /** Every `period` ms all nodes are killed and a random half is started. */
   | { kind: 'epochs'; period: number }
-  /** All nodes start at once; node `node` (an index into `nodes`) is killed at `at` ms and stays down. */
-  | { kind: 'dies'; node: number; at: number }
+  /**
+   * All nodes start at once; from `after` ms, as soon as one of the nodes `among` (indexes into
+   * `nodes`) has sending queued on its uplink, the one with the most is killed and stays down.
+   */
+  | { kind: 'dies'; among: number[]; after: number }
 
 export interface RunPlan {
   /** `10 nodes, 734 KiB in 1.2 KiB parts`: how the report names the run. */
