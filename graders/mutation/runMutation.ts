@@ -8,7 +8,7 @@ import type { Assignment } from '../../assignments/registry.ts'
 import { messageOf } from '../../runtime/index.ts'
 import type { NodeDefinition } from 'distlab/node'
 import { eachLimited } from '../harness/eachLimited.ts'
-import { runGrader } from '../harness/runGrader.ts'
+import { runGrader, type TestResult } from '../harness/runGrader.ts'
 import { findSolution, loadSolution } from '../harness/solution.ts'
 import { deriveMutants, type MutantPlan } from './derive.ts'
 import { writeMutant } from './generate.ts'
@@ -19,7 +19,7 @@ export interface MutantOutcome {
   killed: boolean
   /** The tests that failed (empty for a survivor), or why it did not even load. */
   by: string[]
-  /** A survivor's virtual time over every test, as a multiple of the reference's on the same seed. */
+  /** A survivor's virtual time over every test and seed, as a multiple of the reference's. */
   slowdown?: number
   equivalent?: string
   /** Reviewed as equivalent because it only syncs slower (see Equivalent.kind). */
@@ -28,7 +28,8 @@ export interface MutantOutcome {
 
 export interface MutationReport {
   assignment: string
-  seed: number
+  /** The base seeds each mutant was graded with, in order (killed at its first failure). */
+  seeds: number[]
   outcomes: MutantOutcome[]
   killed: number
   /** Survivors reviewed as equivalent to the reference. */
@@ -42,7 +43,8 @@ export interface MutationReport {
 }
 
 export interface MutationOptions {
-  seed?: number
+  /** Base seeds, in order (default [1]): a mutant is killed if it fails on any of them. */
+  seeds?: number[]
   /** Mutants graded at once (default 2: one per core). */
   concurrency?: number
   /** Only the mutants whose slug contains one of these. */
@@ -80,15 +82,23 @@ export function equivalentMutants(assignment: Assignment): Map<string, Equivalen
 }
 
 export async function runMutation(assignment: Assignment, options: MutationOptions = {}): Promise<MutationReport> {
-  const seed = options.seed ?? 1
+  const seeds = options.seeds?.length ? options.seeds : [1]
   const grader = await assignment.grader()
   const reference = findSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }).files
   const equivalent = equivalentMutants(assignment)
   const plans = (await planMutants(assignment)).filter((p) => !options.only?.length || options.only.some((o) => p.slug.includes(o)))
   const outcomes: MutantOutcome[] = []
-  const grade = (solution: Parameters<typeof runGrader>[1]['solution']) =>
-    runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced', stopAtFirstFailure: true })
-  // The reference's virtual time on the same seed: what a survivor's is measured against.
+  // Seed after seed, up to the first failed test: the tests of every seed graded.
+  const grade = async (solution: Parameters<typeof runGrader>[1]['solution']): Promise<TestResult[]> => {
+    const tests: TestResult[] = []
+    for (const seed of seeds) {
+      const report = await runGrader(grader, { assignment: assignment.id, solution, seed, scale: 'reduced', stopAtFirstFailure: true })
+      tests.push(...report.tests)
+      if (report.tests.some((t) => !t.passed)) break
+    }
+    return tests
+  }
+  // The reference's virtual time on the same seeds: what a survivor's is measured against.
   const baseline = await grade(await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }))
   const virtualOf = (tests: { virtualMs: number }[]): number => tests.reduce((sum, t) => sum + t.virtualMs, 0)
   const gradeOne = async (plan: MutantPlan): Promise<MutantOutcome> => {
@@ -97,10 +107,10 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
       const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, dir)
       // The first failed test kills the mutant: the rest need not run (a broken torrent node would
       // run every restart group to its time limit).
-      const report = await grade(solution)
-      const failed = report.tests.filter((t) => !t.passed).map((t) => t.name)
+      const tests = await grade(solution)
+      const failed = tests.filter((t) => !t.passed).map((t) => t.name)
       if (failed.length) return { plan, dir, killed: true, by: failed }
-      return { plan, dir, killed: false, by: [], slowdown: virtualOf(report.tests) / Math.max(1, virtualOf(baseline.tests)) }
+      return { plan, dir, killed: false, by: [], slowdown: virtualOf(tests) / Math.max(1, virtualOf(baseline)) }
     } catch (err) {
       return { plan, dir, killed: true, by: [`does not load: ${messageOf(err).split('\n')[0]}`] }
     }
@@ -122,7 +132,7 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
   const ratio = (counted: number): number => (counted === 0 ? 1 : killed / counted)
   return {
     assignment: assignment.id,
-    seed,
+    seeds,
     outcomes,
     killed,
     equivalent: equivalents,

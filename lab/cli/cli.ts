@@ -40,6 +40,15 @@ export function parseSeed(value: string | undefined, fallback = 1): number {
   return seed
 }
 
+/** `--seeds A-B` (or one seed): the base seeds, in order. */
+export function parseSeedRange(text: string): number[] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text)
+  const from = Number(m?.[1])
+  const to = m?.[2] === undefined ? from : Number(m[2])
+  if (!m || from < 1 || to < from || to - from > 999) throw new DistlabError('BAD_INPUT', `--seeds must be a seed or a range like 1-20 (got '${text}')`)
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
+}
+
 /** `--concurrency N`: how many gradings run at once (default 2, one per core). */
 export function parseConcurrency(value: string | undefined, fallback = 2): number {
   if (value === undefined) return fallback

@@ -6,10 +6,12 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { runMutation, type MutantOutcome } from '../../graders/mutation/runMutation.ts'
 import { DistlabError, displayPath } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
-import { parseConcurrency, parseFlags, parseSeed, runCli } from './cli.ts'
+import { parseConcurrency, parseFlags, parseSeed, parseSeedRange, runCli } from './cli.ts'
 
-const USAGE = `usage: npm run mutate <assignment> [-- --seed N --only TEXT --concurrency N --json FILE]
-  --seed N         base seed of the grader runs (default 1)
+const USAGE = `usage: npm run mutate <assignment> [-- --seeds A-B --only TEXT --concurrency N --json FILE]
+  --seeds A-B      base seeds of the grader runs, in order (default 1); a mutant is killed if it
+                   fails on any (a survivor is graded on all of them: slower, and more thorough)
+  --seed N         the same as --seeds N
   --only TEXT      only mutants whose name contains TEXT (repeat for several)
   --concurrency N  mutants graded at once (default 2)
   --json FILE      write every mutant's outcome as JSON`
@@ -17,7 +19,7 @@ const USAGE = `usage: npm run mutate <assignment> [-- --seed N --only TEXT --con
 await runCli(USAGE, async (argv) => {
   const { values, positionals } = parseFlags(
     argv,
-    { seed: { type: 'string' }, only: { type: 'string', multiple: true }, concurrency: { type: 'string' }, json: { type: 'string' } },
+    { seed: { type: 'string' }, seeds: { type: 'string' }, only: { type: 'string', multiple: true }, concurrency: { type: 'string' }, json: { type: 'string' } },
     USAGE,
   )
   if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment\n${USAGE}`)
@@ -26,7 +28,7 @@ await runCli(USAGE, async (argv) => {
   const live = process.stdout.isTTY === true
   console.log(kleur.bold(`distlab mutate ${assignment.id}`) + kleur.gray(' · statechart mutants of the reference, graded at reduced scale'))
   const report = await runMutation(assignment, {
-    seed: parseSeed(values.seed),
+    seeds: values.seeds !== undefined ? parseSeedRange(values.seeds) : [parseSeed(values.seed)],
     concurrency,
     only: values.only,
     onDone: (outcome, done, total) => {

@@ -9,7 +9,7 @@ import { loadSolution } from '../../graders/harness/solution.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
-import { parseConcurrency, parseFlags, parseScale, runCli } from './cli.ts'
+import { parseConcurrency, parseFlags, parseScale, parseSeedRange, runCli } from './cli.ts'
 
 const USAGE = `usage: npm run seeds <assignment|all> [-- --seeds 1-20 --scale full|reduced --concurrency N --json FILE]
   --seeds A-B      the base seeds to grade the reference with (default 1-20)
@@ -62,12 +62,4 @@ async function gradeSeeds(assignment: Assignment, seeds: number[], scale: Scale,
     }
   })
   return outcomes.sort((a, b) => a.seed - b.seed)
-}
-
-function parseSeedRange(text: string): number[] {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text)
-  const from = Number(m?.[1])
-  const to = m?.[2] === undefined ? from : Number(m[2])
-  if (!m || from < 1 || to < from || to - from > 999) throw new DistlabError('BAD_INPUT', `--seeds must be a seed or a range like 1-20 (got '${text}')`)
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
 }

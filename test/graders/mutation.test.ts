@@ -47,10 +47,11 @@ test('machines a node spawns are mutated too, in place, the parent otherwise the
 })
 
 test('the runner kills a mutant the grader catches and lists a reviewed equivalent one as such', async () => {
-  const report = await runMutation(leaderKv, { only: ['server.guard-fresh-false', 'client.drop-showMenu'] })
+  const report = await runMutation(leaderKv, { only: ['server.guard-fresh-false', 'client.drop-showMenu'], seeds: [1, 2] })
+  assert.equal(report.seeds, [1, 2])
   const by = Object.fromEntries(report.outcomes.map((o) => [o.plan.slug, o]))
   assert.is(by['server.guard-fresh-false']?.killed, true)
-  assert.is(by['server.guard-fresh-false']?.by.length, 1, 'grading a mutant stops at its first failed test')
+  assert.is(by['server.guard-fresh-false']?.by.length, 1, 'grading a mutant stops at its first failed test (and seed)')
   assert.is(by['client.drop-showMenu']?.killed, false)
   assert.match(by['client.drop-showMenu']?.equivalent ?? '', /prompts are shown to a person/)
   // A prompt takes no virtual time: the survivor is exactly as fast as the reference.
