@@ -288,10 +288,14 @@ export const torrentMachine = setup({
       const asked = context.asked.get(downloadKey(part, peer))
       if (asked) release(context, asked)
     },
-    settleDownload: ({ context, event }) => {
+    /** A download ended (its machine is final): no longer awaited, and no longer a child. */
+    settleDownload: enqueueActions(({ context, event, enqueue }) => {
       const { part, peer } = event as DownloadReport
-      unask(context, downloadKey(part, peer))
-    },
+      const key = downloadKey(part, peer)
+      unask(context, key)
+      // xstate keeps a finished child until it is stopped, and copies the children on every spawn.
+      enqueue.stopChild(key)
+    }),
     /** Endgame: the other download of a part just verified is no longer wanted. */
     cancelDuplicates: enqueueActions(({ context, event, enqueue }) => {
       const { part } = event as DownloadReport

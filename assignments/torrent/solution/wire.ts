@@ -75,4 +75,9 @@ export interface Bye {
 
 export type WireMessage = Hello | Welcome | Bitfield | Have | Peers | GetInfo | Info | Request | Piece | NoPiece | Bye
 
-export const BLOCK_SIZE = 16 * 1024
+/**
+ * 64 KiB, not BitTorrent's 16 KiB: every message is an event through the node's statechart, and
+ * four times fewer of them made a 256 MiB sync ~15% faster in wall time (bench sync); the
+ * simulated links cost the same per byte either way.
+ */
+export const BLOCK_SIZE = 64 * 1024
