@@ -24,8 +24,6 @@ type Context = DownloadInput
 
 /** What a download tells the node that spawned it. */
 export type DownloadReport =
-  /** Every byte is in and being checked: the peer's pipeline slot is free again. */
-  | { type: 'download.received'; part: number; peer: string }
   | { type: 'download.verified'; part: number; peer: string; data: Uint8Array }
   | { type: 'download.failed'; part: number; peer: string; why: 'corrupt' | 'stalled' }
 
@@ -50,7 +48,6 @@ export const downloadMachine = setup({
     keepHashedBytes: ({ context, event }) => {
       context.asked.data = (event as HashedEvent).data
     },
-    reportReceived: sendParent(({ context }): DownloadReport => ({ type: 'download.received', part: context.asked.part, peer: context.asked.peer })),
     // The verified bytes go to the node, which writes them; the record forgets them (a finished
     // download's record must not keep a part's buffer alive: 256 MiB over a whole file).
     reportVerified: enqueueActions(({ context, enqueue }) => {
@@ -71,7 +68,7 @@ export const downloadMachine = setup({
       after: { pieceTimeout: [{ guard: 'stalled', target: 'stalled' }, { target: 'receiving', reenter: true }] },
     },
     verifying: {
-      entry: ['reportReceived', 'hashPart'],
+      entry: 'hashPart',
       on: {
         'pool.hashed': [{ guard: 'digestMatches', actions: 'keepHashedBytes', target: 'verified' }, { target: 'corrupt' }],
       },

@@ -183,10 +183,10 @@ export const torrentMachine = setup({
         for (const request of requests) enqueue.emit(request)
       }
     }),
-    /** Tops up the pipeline of the peer the event is about (it sent something, or a part of it came in). */
+    /** Tops up the pipeline of the peer that sent the event (news of what it holds, or a part's last block). */
     fillFrom: enqueueActions(({ context, event, enqueue }) => {
       if (!context.book || !context.scan || !scanDone(context.scan) || context.book.complete) return
-      const address = event.type === 'download.received' ? event.peer : sender(event)
+      const address = sender(event)
       const { downloads, requests } = choose(context, address, downloadKey)
       for (const input of downloads) enqueue.spawnChild('download', { id: downloadKey(input.asked.part, input.asked.peer), input })
       for (const request of requests) enqueue.emit(request)
@@ -268,26 +268,26 @@ export const torrentMachine = setup({
       if (event.type !== 'REQUEST') return
       for (const effect of serve(context.book, context.file, event.from, event.parts)) enqueue.emit(effect)
     }),
-    /** A block goes into its part's buffer; the part's download hears when all are in (or a bad one). */
+    /**
+     * A block goes into its part's buffer. With the last one the part's pipeline slot is free (its
+     * hash is checked next), and its download hears that all are in, or that a block did not fit.
+     */
     takeBlock: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PIECE') return
       const key = downloadKey(event.part, event.from)
       const asked = context.asked.get(key)
       if (!asked || asked.received) return
       const result = takeBlock(asked, event.offset, event.data)
-      if (result === 'arrived') enqueue.sendTo(key, { type: 'download.arrived' } satisfies BlockNews)
-      else if (result === 'bad') enqueue.sendTo(key, { type: 'download.badBlock' } satisfies BlockNews)
+      if (result === 'arrived') {
+        release(context, asked)
+        enqueue.sendTo(key, { type: 'download.arrived' } satisfies BlockNews)
+      } else if (result === 'bad') enqueue.sendTo(key, { type: 'download.badBlock' } satisfies BlockNews)
     }),
     toDownload: enqueueActions(({ context, event, enqueue }) => {
       const key = String((event as HashedEvent).id)
       if (context.asked.has(key)) enqueue.sendTo(key, event as HashedEvent)
     }),
     // -- reports from downloads --
-    release: ({ context, event }) => {
-      const { part, peer } = event as DownloadReport
-      const asked = context.asked.get(downloadKey(part, peer))
-      if (asked) release(context, asked)
-    },
     /** A download ended (its machine is final): no longer awaited, and no longer a child. */
     settleDownload: enqueueActions(({ context, event, enqueue }) => {
       const { part, peer } = event as DownloadReport
@@ -384,9 +384,8 @@ export const torrentMachine = setup({
     NO_PIECE: { actions: ['learnSender', 'takeNoPiece', 'fillFrom'] },
     GET_INFO: { guard: 'hasInfo', actions: ['learnSender', 'sendInfo'] },
     REQUEST: { actions: ['learnSender', 'serve'] },
-    PIECE: { actions: 'takeBlock' },
+    PIECE: { actions: ['takeBlock', 'fillFrom'] },
     'pool.hashed': [{ guard: 'scanJob', actions: ['recordScan', 'hashNextChunks'] }, { actions: 'toDownload' }],
-    'download.received': { actions: ['release', 'fillFrom'] },
     'download.verified': { actions: ['settleDownload', 'writePart', 'cancelDuplicates', 'fill'] },
     'download.failed': { actions: ['settleDownload', 'strike', 'fill'] },
   },
