@@ -82,7 +82,7 @@ async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done
     const among = plan.among.map((i) => names[i] as string)
     const busiest = (): string | null => among.filter((n) => cluster.uplinkQueued(n) > 0).sort((a, b) => cluster.uplinkQueued(b) - cluster.uplinkQueued(a))[0] ?? null
     while (busiest() === null) {
-      if (await waitFor(cluster, done, 1)) return true
+      if (await waitFor(cluster, done, 10)) return true
       if (cluster.now >= limit) return false
     }
     cluster.crash(busiest() as string)

@@ -32,6 +32,8 @@ export interface Network {
   lookahead(): number
   configure(patch: LinkConfig): void
   configureLink(from: string, to: string, patch: LinkConfig | null): void
+  /** A node crashed at `now`: what still waited on its uplink is not sent, and nothing it sends next waits behind it. */
+  senderDown(name: string, now: number): void
 }
 
 export class SimNetwork implements Network {
@@ -82,7 +84,8 @@ export class SimNetwork implements Network {
     for (let i = 0; i < copies; i++) {
       const latency = this.drawLatency(link)
       const timing = size && this.bandwidth.limited(from.name, to.name) ? this.bandwidth.transfer(from.name, to.name, size(), now, latency) : { at: roundMicros(now + latency), leaves: now }
-      departures.push(timing.leaves)
+      // A duplicate is made on the way: it left the sender when the original did.
+      departures.push(departures[0] ?? timing.leaves)
       let at = timing.at
       if (!link.reorder) {
         at = Math.max(at, this.lastArrival.get(key) ?? 0)
@@ -91,6 +94,13 @@ export class SimNetwork implements Network {
       arrivals.push(at)
     }
     return { drop: null, arrivals, departures }
+  }
+
+  senderDown(name: string, now: number): void {
+    this.bandwidth.releaseUplink(name, now)
+    // In-order links keep their order by the last arrival; a lost message no longer holds the next back.
+    const prefix = `${name}>`
+    for (const [key, at] of this.lastArrival) if (at > now && key.startsWith(prefix)) this.lastArrival.set(key, now)
   }
 
   private drawLatency(link: ResolvedLink): number {

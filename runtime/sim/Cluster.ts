@@ -279,11 +279,12 @@ export class Cluster {
     this.fault('network', `every link: ${describeLink(patch)}`)
   }
 
-  /** Changes a node's uplink and downlink (bytes per virtual second); `null` restores the cluster's. */
   /** Virtual ms of sending still queued on a node's uplink (0 when idle, or when its uplink is unlimited). */
   uplinkQueued(name: string): number {
     return Math.max(0, this.network.bandwidth.uplinkBusyUntil(this.nodeNamed(name).name) - this.now)
   }
+
+  /** Changes a node's uplink and downlink (bytes per virtual second); `null` restores the cluster's. */
 
   configureBandwidth(name: string, bandwidth: BandwidthConfig | number | null): void {
     const node = this.nodeNamed(name)

@@ -89,7 +89,7 @@ export class Incarnations {
   /** The node goes down; its worker retires (or, `terminate`, is ended: it failed). */
   takeDown(node: SimNode, options: { tear?: boolean; terminate?: boolean } = {}): void {
     node.wentDown(this.sim.now)
-    this.sim.network.bandwidth.releaseUplink(node.name, this.sim.now)
+    this.sim.network.senderDown(node.name, this.sim.now)
     node.host = null
     const pending = node.ready
     node.ready = null

@@ -76,7 +76,7 @@ export class Router {
       const body = copy === 0 ? msg : structuredClone(msg)
       const leaves = route.departures[copy] ?? now
       const queued = leaves > now && isNode(from) ? { incarnation: from.incarnation, leaves } : undefined
-      if (to.isClient && to.receive) this.sim.enqueueMain({ t, seq: this.sim.nextSeq(), kind: 'deliver', to: to as ClientReceiver, from, id, msg: body })
+      if (to.isClient && to.receive) this.sim.enqueueMain({ t, seq: this.sim.nextSeq(), kind: 'deliver', to: to as ClientReceiver, from, id, msg: body, queued })
       else this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: transfer && copy === 0, notify, queued })
     })
     return id

@@ -148,6 +148,10 @@ export class Simulation {
       item.fire()
       return
     }
+    if (item.queued && (item.from as SimNode).endedBefore(item.queued.incarnation, item.queued.leaves)) {
+      this.router.drop(item.id, item.from, item.to.name, item.msg, 'sender down')
+      return
+    }
     if (this.network.rules.blocks(item.from, item.to)) {
       this.router.drop(item.id, item.from, item.to.name, item.msg, 'partition')
       return

@@ -30,7 +30,7 @@ export type NodeItem =
 
 /** Work for the main thread: deliveries to client handles and driver wake-ups. */
 export type MainItem =
-  | { t: number; seq: number; kind: 'deliver'; to: ClientReceiver; from: Endpoint; id: number; msg: Message }
+  | { t: number; seq: number; kind: 'deliver'; to: ClientReceiver; from: Endpoint; id: number; msg: Message; queued?: { incarnation: number; leaves: number } }
   | { t: number; seq: number; kind: 'wake'; fire: () => void; dead: boolean }
 
 export interface ClientReceiver extends Endpoint {

@@ -97,6 +97,25 @@ test('bandwidth: a node that crashes never sends what still waited on its uplink
   })
 })
 
+test('bandwidth: what a crashed node still owed a client is lost too; an in-order link does not hold its next message behind it', async () => {
+  await withCluster({ nodes: [node('a', 1)], network: { latency: 1 }, bandwidth: { up: 1_000_000 }, trace: { memory: true } }, async (cluster) => {
+    const g = cluster.client('g', { address: '10.0.0.50' })
+    cluster.input('a', 'bulk 10.0.0.50 100000')
+    cluster.input('a', 'bulk 10.0.0.50 100000')
+    await cluster.sleep(150)
+    cluster.crash('a')
+    cluster.start('a')
+    await cluster.sleep(1)
+    cluster.input('a', 'bulk 10.0.0.50 1000')
+    await cluster.sleep(500)
+    assert.equal(g.inbox.map((m) => (m as unknown as { bytes: Uint8Array }).bytes.byteLength), [100000, 1000], 'the first arrived, the second was lost, the new one came at once')
+    const drops = cluster.records.filter((r) => r.kind === 'drop').map((r) => (r as { reason: string }).reason)
+    assert.equal(drops, ['sender down'])
+    const last = cluster.records.filter((r) => r.kind === 'deliver' && r.node === 'g').at(-1) as { t: number }
+    assert.ok(last.t < 155, `the new incarnation's small message is not held behind the lost one's arrival at ~201 ms (${last.t})`)
+  })
+})
+
 test('bandwidth settings are checked where they enter', async () => {
   const err = await rejection(withCluster({ nodes: [node('a', 1)], bandwidth: { up: -5 } }, async () => {}))
   assert.match(err.message, /options\.bandwidth\.up must be a positive number/)
