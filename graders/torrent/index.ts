@@ -58,7 +58,7 @@ const tests: GraderTest[] = [
   },
   {
     name: 'restarts',
-    title: 'as many-source on 4, 8 and 14 nodes restarted all the time: a random node every 200 ms (all every 10 s), or a random half per 1 s epoch; and a seeder that dies mid-transfer',
+    title: 'as many-source on 4, 8 and 14 nodes restarted all the time: a random node every 200 ms (all every 10 s), or a random half per 1 s epoch; a seeder that dies mid-transfer; an owner of parts that dies and returns',
     points: 1,
     timeLimit: limitOf(120),
     wallLimit: { full: 900_000, reduced: 90_000 },

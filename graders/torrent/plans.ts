@@ -159,7 +159,7 @@ function manySourceRun(rng: Rng, scale: Scale, options: ManySourceOptions): RunP
 
 
 export function describeRestarts(plan: RestartPlan): string {
-  if (plan.kind === 'dies') return `the busier seeder killed mid-transfer, never restarted`
+  if (plan.kind === 'dies') return plan.returns === undefined ? 'the busier seeder killed mid-transfer, never restarted' : `the busiest node killed mid-transfer, restarted ${plan.returns / 1000} s later`
   return plan.kind === 'random' ? `a random node restarted every ${plan.single / 1000} s and all every ${plan.all / 1000} s` : `a random half running each ${plan.period / 1000} s epoch`
 }
 
@@ -178,7 +178,22 @@ function restartRuns(rng: Rng, scale: Scale, fast: boolean, counts: { full: numb
 }
 
 export function restarts(rng: Rng, scale: Scale): RunPlan[] {
-  return [...restartRuns(rng, scale, true, { full: [4, 8, 14], reduced: [4] }, {}), seederDies(rng, scale)]
+  return [...restartRuns(rng, scale, true, { full: [4, 8, 14], reduced: [4] }, {}), seederDies(rng, scale), ownerDiesAndReturns(rng, scale)]
+}
+
+/**
+ * As many-source (each part valid on one node only), and the node with the most sending queued is
+ * killed mid-transfer and started again 5 s later: the parts it alone held cannot be asked of
+ * anyone else meanwhile, so what was asked of it stalls past any piece timeout and must not be
+ * taken for data (only its bytes, once it is back, can complete those parts).
+ */
+function ownerDiesAndReturns(rng: Rng, scale: Scale): RunPlan {
+  const n = scale === 'full' ? 8 : 4
+  const base = manySourceRun(rng, scale, { n, limit: scale === 'full' ? 120_000 : 40_000 })
+  const bandwidth = scale === 'full' ? SWARM_BANDWIDTH : REDUCED_RESTART_BANDWIDTH
+  const after = Math.round(((base.size / bandwidth) * 1000) / 4)
+  const restarts: RestartPlan = { kind: 'dies', among: [...Array(n).keys()], after, returns: 5000 }
+  return { ...base, label: describe(n, base.size, base.partSize, `, parts spread over all nodes, ${describeRestarts(restarts)}`), restarts, bandwidth }
 }
 
 /**

@@ -43,7 +43,7 @@ export async function runSwarm(t: TestContext, run: RunPlan, which: string): Pro
   const referenceOf = (name: string): Content => (expected.get(name) as RunContent).reference
   const watch = new CompletionWatch(cluster, run, referenceOf)
   const done = (): boolean => watch.allVerified()
-  const finished = run.restarts ? await restartDriver(cluster, run.restarts, t.rng.fork(which, 'restarts'), done, run.limit) : await startAll(cluster, done, run.limit)
+  const finished = run.restarts ? await restartDriver(cluster, run, t.rng.fork(which, 'restarts'), done) : await startAll(cluster, done, run.limit)
   const took = cluster.now
   // The verdict's kill: the files as the nodes left them (a killed process loses no written bytes).
   for (const node of run.nodes) cluster.crash(node.name, { tear: false })
@@ -73,7 +73,9 @@ async function startAll(cluster: Cluster, done: () => boolean, limit: number): P
 }
 
 /** Restarts nodes as `plan` says until `done()` or `limit`; true when done. */
-async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done: () => boolean, limit: number): Promise<boolean> {
+async function restartDriver(cluster: Cluster, run: RunPlan, rng: Rng, done: () => boolean): Promise<boolean> {
+  const plan = run.restarts as RestartPlan
+  const limit = run.limit
   const names = cluster.nodeNames
   if (plan.kind === 'dies') {
     for (const name of names) cluster.start(name)
@@ -85,22 +87,62 @@ async function restartDriver(cluster: Cluster, plan: RestartPlan, rng: Rng, done
       if (await waitFor(cluster, done, 10)) return true
       if (cluster.now >= limit) return false
     }
-    cluster.crash(busiest() as string)
+    const dying = busiest() as string
+    cluster.crash(dying)
+    if (plan.returns === undefined) return waitFor(cluster, done, limit - cluster.now)
+    if (await waitFor(cluster, done, plan.returns)) return true
+    cluster.start(dying)
     return waitFor(cluster, done, limit - cluster.now)
   }
   const period = plan.kind === 'random' ? plan.single : plan.period
-  if (plan.kind === 'epochs') for (const name of rng.shuffle(names).slice(0, Math.ceil(names.length / 2))) cluster.start(name)
+  const epochs = new EpochDraw(run, rng)
+  if (plan.kind === 'epochs') for (const name of epochs.next()) cluster.start(name)
   for (let next = period; ; next += period) {
     if (await waitFor(cluster, done, Math.min(next, limit) - cluster.now)) return true
     if (cluster.now >= limit) return false
     if (plan.kind === 'epochs') {
       for (const name of names) cluster.crash(name)
-      for (const name of rng.shuffle(names).slice(0, Math.ceil(names.length / 2))) cluster.start(name)
+      for (const name of epochs.next()) cluster.start(name)
     } else if (next % plan.all === 0) {
       for (const name of names) cluster.start(name)
     } else {
       cluster.start(rng.pick(names))
     }
+  }
+}
+
+/**
+ * The nodes that run in each epoch: a random half, plus, for a node that has not yet run beside
+ * any node its torrent.conf names, the first of those. The seed guarantees that what nodes are
+ * told is enough for all to learn of all "after some exchange"; a node whose only known peer is
+ * never up when it is could exchange nothing (only probing the /24 would save it, which the seed
+ * asks for only when a node is told no peers).
+ */
+class EpochDraw {
+  private readonly knows = new Map<string, string[]>()
+  private readonly met = new Set<string>()
+
+  constructor(
+    private readonly run: RunPlan,
+    private readonly rng: Rng,
+  ) {
+    const nameOf = new Map(run.nodes.map((node) => [node.address, node.name]))
+    for (const node of run.nodes) {
+      const known = (node.peers ?? []).map((a) => nameOf.get(a)).filter((n): n is string => n !== undefined && n !== node.name)
+      if (known.length) this.knows.set(node.name, known)
+      else this.met.add(node.name)
+    }
+  }
+
+  next(): string[] {
+    const names = this.run.nodes.map((node) => node.name)
+    const half = new Set(this.rng.shuffle(names).slice(0, Math.ceil(names.length / 2)))
+    for (const name of [...half]) {
+      const known = this.knows.get(name) ?? []
+      if (!this.met.has(name) && !known.some((k) => half.has(k))) half.add(known[0] as string)
+    }
+    for (const name of half) if ((this.knows.get(name) ?? []).some((k) => half.has(k))) this.met.add(name)
+    return [...half]
   }
 }
 

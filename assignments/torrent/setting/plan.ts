@@ -38,9 +38,10 @@ export type RestartPlan =
   | { kind: 'epochs'; period: number }
   /**
    * All nodes start at once; from `after` ms, as soon as one of the nodes `among` (indexes into
-   * `nodes`) has sending queued on its uplink, the one with the most is killed and stays down.
+   * `nodes`) has sending queued on its uplink, the one with the most is killed. It stays down, or
+   * is started again `returns` ms later.
    */
-  | { kind: 'dies'; among: number[]; after: number }
+  | { kind: 'dies'; among: number[]; after: number; returns?: number }
 
 export interface RunPlan {
   /** `10 nodes, 734 KiB in 1.2 KiB parts`: how the report names the run. */
