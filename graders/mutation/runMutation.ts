@@ -22,8 +22,8 @@ export interface MutantOutcome {
   /** A survivor's virtual time over every test and seed, as a multiple of the reference's. */
   slowdown?: number
   equivalent?: string
-  /** Reviewed as equivalent because it only syncs slower (see Equivalent.kind). */
-  slowerOnly?: boolean
+  /** Reviewed as equivalent because another path of the reference covers the one it breaks (see Equivalent.kind). */
+  covered?: boolean
 }
 
 export interface MutationReport {
@@ -34,11 +34,11 @@ export interface MutationReport {
   killed: number
   /** Survivors reviewed as equivalent to the reference. */
   equivalent: number
-  /** Of those, the ones reviewed as only slower. */
-  slowerOnly: number
+  /** Of those, the ones reviewed as covered by another path. */
+  covered: number
   /** killed / (all − equivalent survivors). */
   score: number
-  /** killed / (all − equivalent survivors that are not only slower): the score a verdict on speed would aim at. */
+  /** killed / (all − equivalent survivors that are not covered): what a grader seeing each path (speed, traffic) would aim at. */
   strictScore: number
 }
 
@@ -56,11 +56,12 @@ interface Equivalent {
   mutant: string
   reason: string
   /**
-   * 'slower': the mutant does the same job by a slower path (another path of the reference covers
-   * the one it breaks) and the course's verdict has no speed to see it by, only a generous limit
-   * (torrent's seed: «времени достаточно»). Counted as equivalent, and reported apart.
+   * 'covered': the mutant breaks a path of the reference that another path covers (a timeout and an
+   * endgame both re-ask a part), so it still does every job, at most later; the course's verdict
+   * sees only results within generous limits (torrent's seed: «времени достаточно»), so it cannot
+   * tell. Counted as equivalent, and reported apart with the strict score.
    */
-  kind?: 'slower'
+  kind?: 'covered'
 }
 
 /** The mutants of an assignment's reference, as plans. */
@@ -120,7 +121,7 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
     const reviewed = outcome.killed ? undefined : equivalent.get(plan.slug)
     if (reviewed) {
       outcome.equivalent = reviewed.reason
-      if (reviewed.kind === 'slower') outcome.slowerOnly = true
+      if (reviewed.kind === 'covered') outcome.covered = true
     }
     outcomes.push(outcome)
     options.onDone?.(outcome, outcomes.length, plans.length)
@@ -128,7 +129,7 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
   outcomes.sort((a, b) => plans.indexOf(a.plan) - plans.indexOf(b.plan))
   const killed = outcomes.filter((o) => o.killed).length
   const equivalents = outcomes.filter((o) => o.equivalent).length
-  const slowerOnly = outcomes.filter((o) => o.slowerOnly).length
+  const covered = outcomes.filter((o) => o.covered).length
   const ratio = (counted: number): number => (counted === 0 ? 1 : killed / counted)
   return {
     assignment: assignment.id,
@@ -136,8 +137,8 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
     outcomes,
     killed,
     equivalent: equivalents,
-    slowerOnly,
+    covered,
     score: ratio(outcomes.length - equivalents),
-    strictScore: ratio(outcomes.length - equivalents + slowerOnly),
+    strictScore: ratio(outcomes.length - equivalents + covered),
   }
 }

@@ -42,15 +42,15 @@ await runCli(USAGE, async (argv) => {
   const survivors = report.outcomes.filter((o) => !o.killed && !o.equivalent)
   const equivalents = report.outcomes.filter((o) => o.equivalent)
   for (const o of survivors) printSurvivor(assignment.id, o)
-  for (const o of equivalents) console.log(kleur.gray(`  = ${o.plan.description}${pace(o)} (${o.slowerOnly ? 'only slower' : 'equivalent'}: ${o.equivalent})`))
+  for (const o of equivalents) console.log(kleur.gray(`  = ${o.plan.description}${pace(o)} (${o.covered ? 'covered' : 'equivalent'}: ${o.equivalent})`))
   const counted = report.outcomes.length - report.equivalent
   const text = `mutation score ${percent(report.score)}: ${report.killed} of ${counted} mutants killed (${report.outcomes.length} derived, ${report.equivalent} equivalent)`
   console.log(report.score >= 0.95 ? kleur.green().bold(text) : kleur.yellow().bold(text))
-  if (report.slowerOnly) {
-    console.log(kleur.gray(`  ${report.slowerOnly} of the equivalents only sync slower, which the course's verdict cannot see; counting them as live, the score is ${percent(report.strictScore)}`))
+  if (report.covered) {
+    console.log(kleur.gray(`  ${report.covered} of the equivalents break a path another path of the reference covers, which the course's verdict cannot see; counting them as live, the score is ${percent(report.strictScore)}`))
   }
   if (values.json) {
-    const outcomes = report.outcomes.map((o) => ({ mutant: o.plan.slug, description: o.plan.description, killed: o.killed, by: o.by, slowdown: o.slowdown, equivalent: o.equivalent, slowerOnly: o.slowerOnly }))
+    const outcomes = report.outcomes.map((o) => ({ mutant: o.plan.slug, description: o.plan.description, killed: o.killed, by: o.by, slowdown: o.slowdown, equivalent: o.equivalent, covered: o.covered }))
     writeFileSync(values.json, `${JSON.stringify({ ...report, outcomes }, null, 2)}\n`)
     console.log(kleur.gray(`json: ${values.json}`))
   }

@@ -59,6 +59,7 @@ test('the runner kills a mutant the grader catches and lists a reviewed equivale
   assert.is(by['server.guard-fresh-false']?.slowdown, undefined, 'only a survivor is timed')
   assert.is(report.score, 1)
   assert.is(report.strictScore, 1)
+  assert.is(report.covered, 0)
 })
 
 test.run()
