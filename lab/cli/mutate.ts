@@ -2,35 +2,52 @@
 // reference (graders/mutation) is graded at reduced scale; the score and each survivor, with a
 // command to replay it, are printed. What an instructor runs after changing a grader.
 import { writeFileSync } from 'node:fs'
-import { findAssignment } from '../../assignments/registry.ts'
-import { runMutation, type MutantOutcome } from '../../graders/mutation/runMutation.ts'
+import { ASSIGNMENTS, findAssignment, isReady, type Assignment } from '../../assignments/registry.ts'
+import { runMutation, type MutantOutcome, type MutationReport } from '../../graders/mutation/runMutation.ts'
 import { DistlabError, displayPath } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseConcurrency, parseFlags, parseSeed, parseSeedRange, runCli } from './cli.ts'
 
-const USAGE = `usage: npm run mutate <assignment> [-- --seeds A-B --only TEXT --concurrency N --json FILE]
+const USAGE = `usage: npm run mutate <assignment|all> [-- --seeds A-B --only TEXT --concurrency N --json FILE --min-score P]
   --seeds A-B      base seeds of the grader runs, in order (default 1); a mutant is killed if it
                    fails on any (a survivor is graded on all of them: slower, and more thorough)
   --seed N         the same as --seeds N
   --only TEXT      only mutants whose name contains TEXT (repeat for several)
   --concurrency N  mutants graded at once (default 2)
-  --json FILE      write every mutant's outcome as JSON`
+  --json FILE      write every mutant's outcome as JSON
+  --min-score P    exit 1 if an assignment's score is under P percent (npm run test:full: 95)`
 
 await runCli(USAGE, async (argv) => {
   const { values, positionals } = parseFlags(
     argv,
-    { seed: { type: 'string' }, seeds: { type: 'string' }, only: { type: 'string', multiple: true }, concurrency: { type: 'string' }, json: { type: 'string' } },
+    { seed: { type: 'string' }, seeds: { type: 'string' }, only: { type: 'string', multiple: true }, concurrency: { type: 'string' }, json: { type: 'string' }, 'min-score': { type: 'string' } },
     USAGE,
   )
-  if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment\n${USAGE}`)
-  const assignment = findAssignment(positionals[0])
+  if (positionals.length !== 1) throw new DistlabError('BAD_INPUT', `name one assignment, or all\n${USAGE}`)
+  const assignments: Assignment[] = positionals[0] === 'all' ? ASSIGNMENTS.filter(isReady) : [findAssignment(positionals[0])]
   const concurrency = parseConcurrency(values.concurrency)
+  const seeds = values.seeds !== undefined ? parseSeedRange(values.seeds) : [parseSeed(values.seed)]
+  const minScore = parseMinScore(values['min-score'])
+  const reports: MutationReport[] = []
+  for (const assignment of assignments) reports.push(await mutateOne(assignment, { seeds, concurrency, only: values.only }))
+  if (values.json) {
+    const asJson = reports.map((report) => ({
+      ...report,
+      outcomes: report.outcomes.map((o) => ({ mutant: o.plan.slug, description: o.plan.description, killed: o.killed, by: o.by, slowdown: o.slowdown, equivalent: o.equivalent, covered: o.covered })),
+    }))
+    writeFileSync(values.json, `${JSON.stringify(asJson.length === 1 ? asJson[0] : asJson, null, 2)}\n`)
+    console.log(kleur.gray(`json: ${values.json}`))
+  }
+  const below = minScore === null ? [] : reports.filter((r) => r.score < minScore)
+  for (const r of below) console.log(kleur.red(`${r.assignment}: mutation score ${percent(r.score)} is under --min-score ${percent(minScore as number)}`))
+  return below.length ? 1 : 0
+}, { errorExitCode: 2 })
+
+async function mutateOne(assignment: Assignment, options: { seeds: number[]; concurrency: number; only?: string[] }): Promise<MutationReport> {
   const live = process.stdout.isTTY === true
   console.log(kleur.bold(`distlab mutate ${assignment.id}`) + kleur.gray(' · statechart mutants of the reference, graded at reduced scale'))
   const report = await runMutation(assignment, {
-    seeds: values.seeds !== undefined ? parseSeedRange(values.seeds) : [parseSeed(values.seed)],
-    concurrency,
-    only: values.only,
+    ...options,
     onDone: (outcome, done, total) => {
       const line = `  [${done}/${total}] ${outcome.killed ? 'killed' : 'SURVIVED'} ${outcome.plan.description}`
       if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(line)}`)
@@ -49,13 +66,16 @@ await runCli(USAGE, async (argv) => {
   if (report.covered) {
     console.log(kleur.gray(`  ${report.covered} of the equivalents break a path another path of the reference covers, which the course's verdict cannot see; counting them as live, the score is ${percent(report.strictScore)}`))
   }
-  if (values.json) {
-    const outcomes = report.outcomes.map((o) => ({ mutant: o.plan.slug, description: o.plan.description, killed: o.killed, by: o.by, slowdown: o.slowdown, equivalent: o.equivalent, covered: o.covered }))
-    writeFileSync(values.json, `${JSON.stringify({ ...report, outcomes }, null, 2)}\n`)
-    console.log(kleur.gray(`json: ${values.json}`))
-  }
-  return 0
-})
+  return report
+}
+
+/** `--min-score 95` (percent): the run fails if an assignment scores less. */
+function parseMinScore(value: string | undefined): number | null {
+  if (value === undefined) return null
+  const n = Number(value.replace(/%$/, ''))
+  if (!(Number.isFinite(n) && n >= 0 && n <= 100)) throw new DistlabError('BAD_INPUT', `--min-score must be a percentage from 0 to 100 (got '${value}')`)
+  return n / 100
+}
 
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 
 const test = suite('lab cli')
 
-function run(command: 'lab' | 'grade' | 'trace' | 'seeds', ...args: string[]): { code: number; out: string; err: string } {
+function run(command: 'lab' | 'grade' | 'trace' | 'seeds' | 'mutate', ...args: string[]): { code: number; out: string; err: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', `lab/cli/${command}.ts`, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000 })
   return { code: result.status ?? -1, out: result.stdout, err: result.stderr }
 }
@@ -62,6 +62,15 @@ test('seeds: the reference on a range of seeds, a line per seed; a bad range is 
   const bad = run('seeds', 'viewservice', '--seeds', '4-3')
   assert.is(bad.code, 2)
   assert.match(bad.err, /--seeds must be a seed or a range like 1-20 \(got '4-3'\)/)
+})
+
+test('mutate: a score for the mutants asked for, exit 0 at --min-score; a bad --min-score is one line and exit 2', () => {
+  const tick = run('mutate', 'viewservice', '--only', "delay-tick", '--min-score', '100')
+  assert.is(tick.code, 0, tick.err)
+  assert.match(tick.out, /mutation score 100\.0%: 2 of 2 mutants killed/)
+  const bad = run('mutate', 'viewservice', '--min-score', '120')
+  assert.is(bad.code, 2)
+  assert.match(bad.err, /--min-score must be a percentage from 0 to 100 \(got '120'\)/)
 })
 
 test('grade: the reference passes; a mutant fails with a replay command that reproduces it', () => {
