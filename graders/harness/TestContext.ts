@@ -93,7 +93,7 @@ export class GraderTestContext implements TestContext {
     if (this.disposed) throw new Error('the test is over')
     const { records, nodes, ...rest } = options
     const n = this.clusters.length
-    const file = this.options.traceFile && (n === 0 ? this.options.traceFile : this.options.traceFile.replace(/(\.jsonl(\.gz)?)?$/, `-${n + 1}$1`))
+    const file = this.options.traceFile && clusterTraceFile(this.options.traceFile, n + 1)
     const cluster = await Cluster.start({
       ...rest,
       seed: n === 0 ? this.seed : this.seed + n,
@@ -131,6 +131,11 @@ export class GraderTestContext implements TestContext {
     this.disposed = true
     await Promise.all(this.clusters.map((c) => c.stop()))
   }
+}
+
+/** Where the trace of a test's `n`th cluster goes: the test's file for the first, `-n` before the extension after. */
+export function clusterTraceFile(file: string, n: number): string {
+  return n <= 1 ? file : file.replace(/(\.jsonl(\.gz)?)?$/, `-${n}$1`)
 }
 
 function show(value: unknown): string {

@@ -43,6 +43,8 @@ export interface TestResult {
   wallMs: number
   /** Virtual time of the test's clusters, added up. */
   virtualMs: number
+  /** How many clusters the test ran, one after another (a torrent group runs one per swarm); a failure is in the last. */
+  clusters?: number
   trace?: string
 }
 
@@ -129,7 +131,7 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
   }
   // A test's clusters run one after another (a torrent group's runs): its virtual time is their sum.
   const virtualMs = context.clusters.reduce((sum, c) => sum + c.now, 0)
-  const base = { name: test.name, title: test.title, maxPoints: test.points, seed, wallMs: Math.round(performance.now() - started), virtualMs, trace: options.traceFile }
+  const base = { name: test.name, title: test.title, maxPoints: test.points, seed, wallMs: Math.round(performance.now() - started), virtualMs, clusters: context.clusters.length, trace: options.traceFile }
   if (failure === null) return { ...base, points: test.points, passed: true }
   return { ...base, points: 0, passed: false, ...explain(failure) }
 }

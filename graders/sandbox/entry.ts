@@ -38,6 +38,7 @@ function reported(result: TestResult): SandboxResult {
   const out: SandboxResult = { name: result.name, passed: result.passed, wallMs: result.wallMs, virtualMs: result.virtualMs }
   if (result.reason !== undefined) out.reason = cleanText(result.reason, MAX_REASON)
   if (result.kind !== undefined) out.kind = result.kind
+  if (result.clusters !== undefined) out.clusters = result.clusters
   return out
 }
 

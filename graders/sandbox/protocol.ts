@@ -32,6 +32,7 @@ export interface SandboxResult {
   kind?: 'check' | 'solution' | 'timeout' | 'grader'
   wallMs: number
   virtualMs: number
+  clusters?: number
 }
 
 export type SandboxMessage =
@@ -68,9 +69,11 @@ export function parseSandboxMessage(value: unknown): SandboxMessage | null {
       if (typeof r !== 'object' || r === null || !isText(r.name, 100) || typeof r.passed !== 'boolean' || !isTime(r.wallMs) || !isTime(r.virtualMs)) return null
       if (r.reason !== undefined && !isText(r.reason, MAX_REASON)) return null
       if (r.kind !== undefined && !KINDS.includes(r.kind as string)) return null
+      if (r.clusters !== undefined && !(Number.isInteger(r.clusters) && (r.clusters as number) >= 0 && (r.clusters as number) <= 10_000)) return null
       const result: SandboxResult = { name: r.name, passed: r.passed, wallMs: r.wallMs, virtualMs: r.virtualMs }
       if (r.reason !== undefined) result.reason = r.reason as string
       if (r.kind !== undefined) result.kind = r.kind as SandboxResult['kind']
+      if (r.clusters !== undefined) result.clusters = r.clusters as number
       return { type: 'test-end', result }
     }
     default:

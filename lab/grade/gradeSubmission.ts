@@ -185,7 +185,7 @@ async function gradeInSandbox(request: GradeRequest, found: SolutionFiles, setup
   return report(request, found.label, results)
 
   function record(test: GraderTest, result: SandboxResult): void {
-    const done = scored(request, test, result.passed, { reason: result.reason, kind: result.kind, wallMs: result.wallMs, virtualMs: result.virtualMs })
+    const done = scored(request, test, result.passed, { reason: result.reason, kind: result.kind, wallMs: result.wallMs, virtualMs: result.virtualMs, clusters: result.clusters })
     if (request.traceFile) done.trace = traceFileOf(request.traceFile, test.name, named)
     results.push(done)
     request.onTestEnd?.(done)
@@ -220,8 +220,9 @@ async function gradeInProcess(request: GradeRequest, found: SolutionFiles): Prom
   return { ...report, maxPoints: maxOf(request) }
 }
 
-function scored(request: GradeRequest, test: GraderTest, passed: boolean, rest: Pick<TestResult, 'reason' | 'kind' | 'wallMs' | 'virtualMs'>): TestResult {
+function scored(request: GradeRequest, test: GraderTest, passed: boolean, rest: Pick<TestResult, 'reason' | 'kind' | 'wallMs' | 'virtualMs' | 'clusters'>): TestResult {
   const result: TestResult = { name: test.name, title: test.title, points: passed ? test.points : 0, maxPoints: test.points, passed, seed: deriveSeed(request.seed, test.name), wallMs: Math.round(rest.wallMs), virtualMs: rest.virtualMs }
+  if (rest.clusters !== undefined) result.clusters = rest.clusters
   if (!passed) {
     result.reason = cleanText(rest.reason ?? 'failed', 4000)
     result.kind = rest.kind ?? 'solution'

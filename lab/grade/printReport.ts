@@ -1,6 +1,7 @@
 // The score table a student reads at a glance, and for each failure: why, the seed, and the one
 // command that replays it with a trace.
 import type { GradeReport, TestResult } from '../../graders/harness/runGrader.ts'
+import { clusterTraceFile } from '../../graders/harness/TestContext.ts'
 import { kleur } from '../format.ts'
 
 export interface ReplayInfo {
@@ -29,6 +30,11 @@ export function formatResult(result: TestResult, info: ReplayInfo, nameWidth: nu
     for (const line of (result.reason ?? 'failed').split('\n')) lines.push(`      ${kleur.gray('│')} ${kleur.red(line)}`)
     lines.push(kleur.gray(`      at virtual ${(result.virtualMs / 1000).toFixed(3)} s · seed ${info.seed} · replay with a trace:`))
     lines.push(`      ${replayCommand(result, info)}`)
+    // A test of several runs traces each to its own file; the failure is in the last one it ran.
+    if ((result.clusters ?? 0) > 1) {
+      const n = result.clusters as number
+      lines.push(kleur.gray(`      (the test ran ${n} clusters, one after another, and failed in the last: its trace is ${clusterTraceFile(`traces/${info.assignment}.${result.name}.jsonl`, n)})`))
+    }
     if (result.trace) lines.push(kleur.gray(`      trace written: ${result.trace} (npm run trace ${result.trace})`))
   }
   return lines
