@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Assignment } from '../../assignments/registry.ts'
-import { messageOf } from '../../runtime/index.ts'
+import { DistlabError, messageOf } from '../../runtime/index.ts'
 import type { NodeDefinition } from 'distlab/node'
 import { eachLimited } from '../harness/eachLimited.ts'
 import { runGrader, type TestResult } from '../harness/runGrader.ts'
@@ -101,6 +101,9 @@ export async function runMutation(assignment: Assignment, options: MutationOptio
   }
   // The reference's virtual time on the same seeds: what a survivor's is measured against.
   const baseline = await grade(await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }))
+  const lost = baseline.find((t) => !t.passed)
+  // A grader that fails the reference kills every mutant for nothing: no score would mean anything.
+  if (lost) throw new DistlabError('BAD_INPUT', `the reference itself fails ${lost.name}: ${(lost.reason ?? '').split('\n')[0]}; fix the grader or the reference before measuring mutants`)
   const virtualOf = (tests: { virtualMs: number }[]): number => tests.reduce((sum, t) => sum + t.virtualMs, 0)
   const gradeOne = async (plan: MutantPlan): Promise<MutantOutcome> => {
     const dir = writeMutant(assignment.id, plan, reference)
