@@ -171,9 +171,13 @@ function strategies(fast: boolean): RestartPlan[] {
   return fast ? [{ kind: 'random', single: 200, all: 10_000 }, { kind: 'epochs', period: 1000 }] : [{ kind: 'random', single: 1000, all: 3000 }, { kind: 'epochs', period: 3000 }]
 }
 
+/** The time limit and links of every run in the restart groups. */
+function restartSetting(scale: Scale): { limit: number; bandwidth: number } {
+  return scale === 'full' ? { limit: 120_000, bandwidth: SWARM_BANDWIDTH } : { limit: 40_000, bandwidth: REDUCED_RESTART_BANDWIDTH }
+}
+
 function restartRuns(rng: Rng, scale: Scale, fast: boolean, counts: { full: number[]; reduced: number[] }, extra: Omit<ManySourceOptions, 'n' | 'limit' | 'restarts'> | ((n: number) => Omit<ManySourceOptions, 'n' | 'limit' | 'restarts'>)): RunPlan[] {
-  const limit = scale === 'full' ? 120_000 : 40_000
-  const bandwidth = scale === 'full' ? undefined : REDUCED_RESTART_BANDWIDTH
+  const { limit, bandwidth } = restartSetting(scale)
   return counts[scale].flatMap((n) => strategies(fast).map((restarts) => ({ ...manySourceRun(rng, scale, { n, limit, restarts, ...(typeof extra === 'function' ? extra(n) : extra) }), bandwidth })))
 }
 
@@ -189,8 +193,8 @@ export function restarts(rng: Rng, scale: Scale): RunPlan[] {
  */
 function ownerDiesAndReturns(rng: Rng, scale: Scale): RunPlan {
   const n = scale === 'full' ? 8 : 4
-  const base = manySourceRun(rng, scale, { n, limit: scale === 'full' ? 120_000 : 40_000 })
-  const bandwidth = scale === 'full' ? SWARM_BANDWIDTH : REDUCED_RESTART_BANDWIDTH
+  const { limit, bandwidth } = restartSetting(scale)
+  const base = manySourceRun(rng, scale, { n, limit })
   const after = Math.round(((base.size / bandwidth) * 1000) / 4)
   const restarts: RestartPlan = { kind: 'dies', among: [...Array(n).keys()], after, returns: 5000 }
   return { ...base, label: describe(n, base.size, base.partSize, `, parts spread over all nodes, ${describeRestarts(restarts)}`), restarts, bandwidth }
@@ -207,7 +211,7 @@ function seederDies(rng: Rng, scale: Scale): RunPlan {
   const [minSize, maxSize] = scale === 'full' ? [4 << 20, 17 << 20] : [256 << 10, 1 << 20]
   const partSize = scale === 'full' ? rng.int(64 << 10, (128 << 10) - 1) : rng.int(16 << 10, (32 << 10) - 1)
   const size = rng.int(minSize, maxSize)
-  const bandwidth = scale === 'full' ? SWARM_BANDWIDTH : REDUCED_RESTART_BANDWIDTH
+  const { limit, bandwidth } = restartSetting(scale)
   // No earlier than a third of the way (the leechers pull n − 2 copies through two uplinks).
   const after = Math.round((((n - 2) * size) / (2 * bandwidth)) * 1000 / 3)
   const restarts: RestartPlan = { kind: 'dies', among: [0, 1], after }
@@ -215,7 +219,7 @@ function seederDies(rng: Rng, scale: Scale): RunPlan {
     label: describe(n, size, partSize, `, two seeders, ${describeRestarts(restarts)}`),
     size,
     partSize,
-    limit: scale === 'full' ? 120_000 : 40_000,
+    limit,
     restarts,
     bandwidth,
     nodes: nodes(rng, n, (i, all) => ({ peers: all, info: true, data: i < 2 ? { kind: 'whole' } : { kind: 'absent' } })),
