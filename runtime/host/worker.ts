@@ -12,7 +12,7 @@ import v8, { promiseHooks } from 'node:v8'
 import vm from 'node:vm'
 import * as Comlink from 'comlink'
 import { isNodeDefinition } from '../node/defineNode.ts'
-import { confineNode } from './confine/index.ts'
+import { confineNode, releaseNodeFiles } from './confine/index.ts'
 import { underPermissionModel } from './workerFlags.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
@@ -90,6 +90,7 @@ const control: HostControl = {
   },
   reset() {
     host?.writes?.restore()
+    releaseNodeFiles()
     host = null
     progress[0] = PROGRESS_IDLE
   },

@@ -118,7 +118,7 @@ export function guardFileSystem(dataDir: () => string, openFiles: () => number):
     }
   }
   replace(fs, 'promises', refusingObject('fs.promises', `${ASYNC}; use the *Sync functions of node:fs`))
-  // The last node's files are closed when the worker serves another (only trusted runs reuse workers).
+  // The last node's files are closed when its worker is reset (only trusted runs reuse workers).
   const closeSync = originalClose
   return {
     reset: () => {
