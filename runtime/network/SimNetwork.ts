@@ -6,8 +6,11 @@ import { Bandwidth } from './Bandwidth.ts'
 import { DEFAULT_LINK, resolveLink, type LinkConfig, type ResolvedLink } from './LinkConfig.ts'
 import { LinkRules, type RuleEndpoint } from './LinkRules.ts'
 
-/** `sender down`: the sender crashed while the message still waited on its uplink (bandwidth runs). */
-export type DropReason = 'loss' | 'partition' | 'no route' | 'node down' | 'sender down'
+/**
+ * `sender down`: the sender crashed while the message still waited on its uplink (bandwidth runs).
+ * `unsendable`: real mode's transport cannot carry it (not a datagram over UDP, not JSON over TCP).
+ */
+export type DropReason = 'loss' | 'partition' | 'no route' | 'node down' | 'sender down' | 'unsendable'
 
 export interface Route {
   /** Set when the message is lost at the sender's side; `arrivals` is then empty. */

@@ -15,6 +15,7 @@ import { sharedHashPool } from '../pool/HashPool.ts'
 import { VirtualPool, validatePoolConfig } from '../pool/VirtualPool.ts'
 import type { LinkRule } from '../network/LinkRules.ts'
 import { SimNetwork } from '../network/SimNetwork.ts'
+import { RealSockets, type OpenedSocket } from '../real/RealSockets.ts'
 import type { Message } from '../node/types.ts'
 import { Rng, deriveSeed } from '../rng.ts'
 import { TRACE_FORMAT, type MetaRecord, type TraceRecord } from '../trace/records.ts'
@@ -56,10 +57,25 @@ export class Cluster {
   private readonly ownsDataRoot: boolean
   private stopped = false
   private readonly incarnations: Incarnations
+  /** Real mode's sockets; null in sim. */
+  private readonly real: RealSockets | null
 
   private constructor(private readonly options: Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host'>> & ClusterOptions) {
     this.seed = options.seed
-    this.network = new SimNetwork(options.network, new Rng(deriveSeed(this.seed, 'network')))
+    this.real =
+      options.mode === 'real'
+        ? new RealSockets(
+            { transport: options.transport ?? CLUSTER_DEFAULTS.transport, ports: options.ports ?? CLUSTER_DEFAULTS.ports },
+            {
+              arrive: (to, from, msg, id) => this.sim.arrive(to, from, msg, id),
+              refused: (from, to, msg) => this.sim.refused(from, to, msg),
+              problem: (endpoint, text) => this.sim.trace({ t: this.now, node: endpoint, kind: 'log', level: 'warn', text }),
+            },
+          )
+        : null
+    // Real sockets bring their own latency: a link adds none unless the run asks for it.
+    const links = this.real ? { latency: 0, ...options.network } : options.network
+    this.network = new SimNetwork(links, new Rng(deriveSeed(this.seed, 'network')))
     const trace = options.trace ?? {}
     this.memory = trace.memory ? new MemorySink(trace.memory === true ? CLUSTER_DEFAULTS.traceMemoryLevel : trace.memory) : null
     if (this.memory) this.tracer.add(this.memory)
@@ -76,7 +92,8 @@ export class Cluster {
     }
     this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, {
       maxTime: options.maxTime ?? CLUSTER_DEFAULTS.maxTime,
-      batching: (options.batching ?? CLUSTER_DEFAULTS.batching) !== false,
+      batching: !this.real && (options.batching ?? CLUSTER_DEFAULTS.batching) !== false,
+      real: this.real ?? undefined,
       unreachableAfter: options.unreachableAfter ?? CLUSTER_DEFAULTS.unreachableAfter,
       poolClock: new VirtualPool(validatePoolConfig(options.pool, 'options.pool')),
       hashes: sharedHashPool(),
@@ -183,6 +200,7 @@ export class Cluster {
     const client = new ClientHandle(name, address, options.role ?? CLUSTER_DEFAULTS.clientRole, this.sim, (x) => this.endpoint(x))
     this.clients.set(name, client)
     this.byAddress.set(address, client)
+    this.real?.open(client).catch((err: unknown) => this.sim.trace({ t: this.now, node: name, kind: 'log', level: 'warn', text: messageOf(err) }))
     return client
   }
 
@@ -334,11 +352,22 @@ export class Cluster {
     this.sim.trace({ t: this.now, node: 'grader', kind: 'check', ok, sentence })
   }
 
-  /** Terminates every worker, closes the trace and removes the temporary data directories. */
+  /** Real mode: the sockets opened so far (name, logical address, real `127.0.0.1:port`); [] in sim. */
+  get sockets(): OpenedSocket[] {
+    return this.real?.opened() ?? []
+  }
+
+  /** 'real' when messages go over loopback sockets in wall-clock time. */
+  get mode(): 'sim' | 'real' {
+    return this.real ? 'real' : 'sim'
+  }
+
+  /** Terminates every worker, closes every socket and the trace, and removes the temporary data directories. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     this.sim.waits.stop()
+    await this.real?.close()
     const nodes = [...this.nodes.values()]
     const hosts = await Promise.allSettled(nodes.map((n) => n.ready ?? Promise.resolve(null)))
     // Healthy nodes' workers are retired (reused in trusted runs); data directories go only once
@@ -375,6 +404,8 @@ export class Cluster {
       this.nodes.set(spec.name, node)
       this.byAddress.set(address, node)
     })
+    // Real mode: every node's socket is open before any node can send.
+    if (this.real) await Promise.all([...this.nodes.values()].map((node) => this.real?.open(node)))
     for (const spec of specs) if (spec.start !== false) this.incarnations.launch(this.nodeNamed(spec.name))
     const loads = await Promise.allSettled([...this.nodes.values()].map((n) => n.ready))
     const failed = loads.flatMap((r, i) => (r.status === 'rejected' ? [`node '${specs[i]?.name}' (${specs[i]?.module}): ${messageOf(r.reason)}`] : []))
@@ -412,6 +443,7 @@ export class Cluster {
       format: TRACE_FORMAT,
       seed: this.seed,
       title: this.options.trace?.title ?? '',
+      ...(this.options.mode === 'real' ? { mode: 'real' as const, note: 'real mode: wall-clock time and loopback sockets; the same seed does not give the same trace' } : {}),
       endpoints: this.options.nodes.map((n) => ({ name: n.name, address: n.address ?? n.name, role: n.role ?? CLUSTER_DEFAULTS.nodeRole, client: false })),
     }
   }

@@ -6,6 +6,7 @@ import type { DropReason, Network } from '../network/SimNetwork.ts'
 import type { Message } from '../node/types.ts'
 import { binaryAsSize } from '../trace/TraceFile.ts'
 import type { Tracer } from '../trace/Tracer.ts'
+import type { RealSockets } from '../real/RealSockets.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { ClientReceiver } from './queueItems.ts'
 import type { RuntimeEvents } from './RuntimeEvents.ts'
@@ -29,6 +30,10 @@ export class Router {
   private msgIds = 0
   /** Buffers already promised to a transfer. */
   private readonly claimed = new WeakSet<ArrayBuffer>()
+  /** Real mode: messages whose sender wants to hear if nobody is there, by id (until they arrive). */
+  private readonly notifyOf = new Map<number, number>()
+  /** Real mode: the same, by the message object a refused connection gives back. */
+  private readonly notifyOfSent = new WeakMap<Message, { id: number; incarnation: number }>()
 
   constructor(
     private readonly sim: Pick<Simulation, 'now' | 'stats' | 'nextSeq' | 'enqueue' | 'enqueueMain'>,
@@ -36,6 +41,8 @@ export class Router {
     private readonly tracer: Tracer,
     private readonly directory: Directory,
     private readonly events: RuntimeEvents,
+    /** Real mode: the sockets that carry what the network lets through (null in sim). */
+    private readonly real: RealSockets | null = null,
   ) {}
 
   /** Sends from any endpoint at the current time; returns the message id used in the trace. */
@@ -62,9 +69,34 @@ export class Router {
     }
     // The incarnation a notice goes back to, when the sender wants to hear that nobody is there.
     const notify = options.unreachable && isNode(from) ? from.incarnation : undefined
+    if (this.real && (to || this.real.reachesOutside(toAddress))) {
+      const why = this.real.unsendable(msg)
+      if (why) {
+        this.drop(id, from, toName, msg, 'unsendable')
+        this.tracer.emit({ t: now, node: from.name, kind: 'log', level: 'warn', text: why })
+        return id
+      }
+    }
     if (!to) {
+      if (this.real?.reachesOutside(toAddress)) {
+        if (notify !== undefined) this.notifyOfSent.set(msg, { id, incarnation: notify })
+        this.real.carry(from, toAddress, msg, id, [0])
+        return id
+      }
       this.drop(id, from, toName, msg, 'no route')
       if (notify !== undefined) this.events.notifyUnreachable(from as SimNode, notify, toAddress, id, msg, transfer)
+      return id
+    }
+    if (this.real) {
+      const route = this.network.route(from, to, now)
+      if (route.drop) this.drop(id, from, to.name, msg, route.drop)
+      else {
+        if (notify !== undefined) {
+          this.notifyOf.set(id, notify)
+          this.notifyOfSent.set(msg, { id, incarnation: notify })
+        }
+        this.real.carry(from, to, msg, id, route.arrivals.map((t) => t - now))
+      }
       return id
     }
     const route = this.network.route(from, to, now, () => messageSize(msg))
@@ -80,6 +112,25 @@ export class Router {
       else this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'deliver', node: to as SimNode, from, id, msg: body, transfer: transfer && copy === 0, notify, queued })
     })
     return id
+  }
+
+  /**
+   * Real mode: a message reached `to`'s socket at wall time `t` (`id` null: from outside the lab).
+   * It is queued like a simulated arrival, so partitions, down nodes and clients are handled alike.
+   */
+  arrive(t: number, to: Endpoint, from: Endpoint, msg: Message, id: number | null): void {
+    const msgId = id ?? ++this.msgIds
+    const notify = id === null ? undefined : this.notifyOf.get(id)
+    if (id !== null) this.notifyOf.delete(id)
+    if (to.isClient) this.sim.enqueueMain({ t, seq: this.sim.nextSeq(), kind: 'deliver', to: to as ClientReceiver, from, id: msgId, msg })
+    else this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'deliver', node: to as SimNode, from, id: msgId, msg, transfer: false, notify })
+  }
+
+  /** Real mode: nobody listens at `toAddress`; the sender hears so if it asked. */
+  refused(from: Endpoint, toAddress: string, msg: Message): void {
+    const asked = this.notifyOfSent.get(msg)
+    this.drop(asked?.id ?? 0, from, toAddress, msg, 'node down')
+    if (asked && isNode(from)) this.events.notifyUnreachable(from, asked.incarnation, toAddress, asked.id, msg, false)
   }
 
   drop(id: number, from: Endpoint, to: string, msg: Message, reason: DropReason): void {

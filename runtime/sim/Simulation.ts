@@ -14,6 +14,7 @@ import { DistlabError, type NodeFailure } from '../errors.ts'
 import type { HostEffect, StepItem } from '../host/protocol.ts'
 import type { Message } from '../node/types.ts'
 import type { DropReason, Network } from '../network/SimNetwork.ts'
+import type { RealSockets } from '../real/RealSockets.ts'
 import type { Tracer } from '../trace/Tracer.ts'
 import type { NewRecord } from '../trace/records.ts'
 import type { Endpoint } from './Endpoint.ts'
@@ -31,7 +32,15 @@ export interface SimulationOptions extends RuntimeEventOptions {
   /** Virtual ms after which the run ends with TIME_LIMIT. */
   maxTime: number
   batching: boolean
+  /**
+   * Real mode: messages go over these sockets and time is the wall clock's. The loop waits until
+   * the next item is due (or something arrives) instead of jumping to it; nothing else changes.
+   */
+  real?: RealSockets
 }
+
+/** Real mode: with nothing queued, how long the loop waits for something to arrive before it is idle. */
+const REAL_IDLE_MS = 250
 
 export interface SimulationStats {
   /** Events handled by nodes: deliveries, timers, console input, starts. */
@@ -55,7 +64,7 @@ interface Entry {
 }
 
 export class Simulation {
-  now = 0
+  private current = 0
   readonly stats: SimulationStats = { events: 0, steps: 0, sent: 0, delivered: 0, dropped: 0 }
   /** What the driver awaits, and the pump that runs this simulation meanwhile. */
   readonly waits: Waits
@@ -77,9 +86,27 @@ export class Simulation {
   ) {
     this.waits = new Waits(() => this.advance())
     this.events = new RuntimeEvents(this, network, tracer, options)
-    this.router = new Router(this, network, tracer, directory, this.events)
+    this.router = new Router(this, network, tracer, directory, this.events, options.real ?? null)
     this.effects = new EffectApplier(this, tracer, this.events)
     this.hosts = new HostDispatch(this.waits)
+  }
+
+  /**
+   * The current time. In real mode, between items, it follows the wall clock up to the next item
+   * that is due (never past it: times in the trace never go back), so a driver's deadline counts
+   * from the moment it is set.
+   */
+  get now(): number {
+    const real = this.options.real
+    if (!real) return this.current
+    const node = this.peekNode()
+    const main = this.peekMain()
+    const due = Math.min(node?.t ?? Infinity, main?.t ?? Infinity)
+    return Math.max(this.current, Math.min(real.clock.now(), due))
+  }
+
+  set now(t: number) {
+    this.current = t
   }
 
   /** Set when the run failed (a node threw or hung, the time limit passed); the run is over. */
@@ -121,12 +148,34 @@ export class Simulation {
     return this.router.send(from, toAddress, msg, options)
   }
 
+  /** Real mode: a socket brought `msg` to `to`, now (wall time); `id` null if it came from outside. */
+  arrive(to: Endpoint, from: Endpoint, msg: Message, id: number | null): void {
+    const real = this.options.real as RealSockets
+    this.router.arrive(Math.max(this.current, real.clock.now()), to, from, msg, id)
+  }
+
+  /** Real mode: nobody listened at `toAddress`. */
+  refused(from: Endpoint, toAddress: string, msg: Message): void {
+    this.router.refused(from, toAddress, msg)
+  }
+
   // ---- the loop ---------------------------------------------------------------------------
 
   /** Handles the next main item or the next step; false when nothing is left. */
   private async advance(): Promise<boolean> {
     const node = this.peekNode()
     const main = this.peekMain()
+    const real = this.options.real
+    if (real) {
+      // Wall time: wait for the next item to be due, or for a socket to bring something sooner.
+      const due = node && main ? Math.min(node.t, main.t) : (node ?? main)?.t
+      const now = real.clock.now()
+      if (due === undefined) return (await real.clock.wait(now + REAL_IDLE_MS)) || real.holding > 0
+      if (due > now) {
+        await real.clock.wait(due)
+        return true
+      }
+    }
     if (!node && !main) return false
     const next = !node || (main && byKey(main, node) < 0) ? (main as MainItem) : node
     if (next.t > this.maxTime) {
@@ -135,7 +184,7 @@ export class Simulation {
     }
     if (next === main) {
       this.mainQueue.pop()
-      this.now = main.t
+      this.now = this.handledAt(main)
       this.runMain(main)
     } else {
       await this.step()
@@ -176,7 +225,7 @@ export class Simulation {
     for (let item = this.peekNode(); item; item = this.peekNode()) {
       if ((main && byKey(item, main) > 0) || (item.t !== t0 && item.t >= horizon) || item.t > this.maxTime || taken >= budget) break
       this.nodeQueue.pop()
-      this.now = item.t
+      this.now = this.handledAt(item)
       const admitted = this.admit(item, entries)
       if (!admitted) continue
       let batch = batches.get(item.node)
@@ -272,6 +321,17 @@ export class Simulation {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
+
+  /**
+   * The time an item is handled at: its own in sim. In real mode, the wall clock's when that is
+   * later (the node's clock must read when it really handles the event, or timers set before a
+   * slow start would all fire at once); the item takes that time, in order, as it leaves the queue.
+   */
+  private handledAt(item: { t: number }): number {
+    const real = this.options.real
+    if (real) item.t = Math.max(item.t, real.clock.now())
+    return item.t
+  }
 
   private peekNode(): NodeItem | undefined {
     let item = this.nodeQueue.peek()

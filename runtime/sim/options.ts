@@ -95,9 +95,20 @@ export interface ClusterOptions {
    * started again, as a container that exited can (the torrent grader's choice).
    */
   nodeErrors?: NodeErrorPolicy
+  /**
+   * 'sim' (default): a simulated network in virtual time, the same trace for the same seed.
+   * 'real': the same nodes, one worker each, in wall-clock time, every message carried by a real
+   * loopback socket (docs/real-mode.md); faults still go through the runtime, on the way.
+   */
+  mode?: RunMode
+  /** Real mode: 'tcp' (default) carries object messages in frames; 'udp' carries datagrams. */
+  transport?: 'udp' | 'tcp'
+  /** Real mode: 'ephemeral' (default) free ports; 'as-given' binds `127.x.y.z:port` addresses exactly. */
+  ports?: 'ephemeral' | 'as-given'
 }
 
 export type NodeErrorPolicy = 'end-run' | 'crash-node'
+export type RunMode = 'sim' | 'real'
 
 /** Per-node resource limits (besides the wall time of one batch, `stepTimeoutMs`). */
 export interface NodeLimits extends HostLimits {
@@ -136,6 +147,9 @@ export const CLUSTER_DEFAULTS = {
   clientRole: 'client',
   /** Virtual ms a client call waits for its reply. */
   callTimeout: 1000,
+  mode: 'sim',
+  transport: 'tcp',
+  ports: 'ephemeral',
 } as const
 
 type Validated = ClusterOptions & Required<Pick<ClusterOptions, 'seed' | 'stepTimeoutMs' | 'host' | 'nodeErrors'>>
@@ -162,6 +176,10 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
       if (!(Number.isInteger(value) && value > 0)) bad(`options.limits.${key} must be a positive integer (got ${JSON.stringify(value)})`)
     }
   }
+  if (valid.mode !== undefined && valid.mode !== 'sim' && valid.mode !== 'real') bad(`options.mode must be 'sim' or 'real' (got ${JSON.stringify(valid.mode)})`)
+  if (valid.transport !== undefined && valid.transport !== 'udp' && valid.transport !== 'tcp') bad(`options.transport must be 'udp' or 'tcp' (got ${JSON.stringify(valid.transport)})`)
+  if (valid.ports !== undefined && valid.ports !== 'ephemeral' && valid.ports !== 'as-given') bad(`options.ports must be 'ephemeral' or 'as-given' (got ${JSON.stringify(valid.ports)})`)
+  if ((valid.transport !== undefined || valid.ports !== undefined) && valid.mode !== 'real') bad("options.transport and options.ports apply to mode 'real' only")
   if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
   const names = new Set<string>()

@@ -17,6 +17,9 @@ export interface MetaRecord {
   format: typeof TRACE_FORMAT
   seed: number
   title: string
+  /** 'real': wall-clock time and real sockets, so the run is not reproducible from its seed. */
+  mode?: 'real'
+  note?: string
   endpoints: Array<{ name: string; address: string; role: string; client: boolean }>
 }
 

@@ -1,0 +1,164 @@
+// Real mode's network: every endpoint (node or client) gets a loopback socket, every message the
+// router lets through is written on it, and what sockets receive comes back as arrivals. Faults
+// are applied on the way, by the runtime, before a byte is written: the router asks the same
+// seeded link model as in sim whether a message is lost, duplicated or delayed (a delay holds the
+// write back; reordering follows from delays), and partitions and blocks are checked when it is
+// sent and when it arrives. This is the proxy between endpoints that docs/real-mode.md describes.
+//
+// Endpoints keep their logical addresses (`s1`, `10.0.9.3`, `127.0.0.1:10097`): nodes see those,
+// and this class maps them to the sockets' real `127.0.0.1:port` addresses both ways. A program
+// outside the lab is known by its real address.
+import type { Message } from '../node/types.ts'
+import type { Endpoint } from '../sim/Endpoint.ts'
+import { TcpTransport } from './TcpTransport.ts'
+import { isLoopback, splitAddress, type Transport, type TransportKind } from './Transport.ts'
+import { UdpTransport } from './UdpTransport.ts'
+import { WallClock } from './WallClock.ts'
+
+export interface RealOptions {
+  /** 'udp' for byte-message assignments, 'tcp' (default) for object messages. */
+  transport: TransportKind
+  /**
+   * 'ephemeral' (default): every endpoint gets a free port on 127.0.0.1, whatever its address.
+   * 'as-given': an endpoint whose address is `127.x.y.z:port` is bound exactly there (to talk
+   * with programs that know that address); the others still get a free port.
+   */
+  ports: 'ephemeral' | 'as-given'
+}
+
+/** Where arrivals, refusals and problems go (the router, and the trace). */
+export interface RealSink {
+  /** `id` is the message id of the send it came from, or null for a message from outside the lab. */
+  arrive(to: Endpoint, from: Endpoint, msg: Message, id: number | null): void
+  refused(from: Endpoint, toAddress: string, msg: Message): void
+  problem(endpoint: string, text: string): void
+}
+
+export interface OpenedSocket {
+  name: string
+  address: string
+  real: string
+}
+
+export class RealSockets {
+  readonly clock = new WallClock()
+  private readonly transport: Transport
+  private readonly realOf = new Map<string, string>()
+  private readonly endpointAt = new Map<string, Endpoint>()
+  private readonly bound = new Map<string, Promise<void>>()
+  private readonly strangers = new Map<string, Endpoint>()
+  private readonly held = new Set<NodeJS.Timeout>()
+  /** `from>real`: ids of messages written and not yet arrived, oldest first. */
+  private readonly written = new Map<string, number[]>()
+  private closed = false
+
+  constructor(
+    readonly options: RealOptions,
+    private readonly sink: RealSink,
+  ) {
+    const events = {
+      arrived: (to: Endpoint, from: string, msg: Message) => this.arrived(to, from, msg),
+      refused: (from: Endpoint, to: string, msg: Message) => this.sink.refused(from, this.logical(to), msg),
+      problem: (endpoint: string, text: string) => this.sink.problem(endpoint, text),
+    }
+    this.transport = options.transport === 'udp' ? new UdpTransport(events) : new TcpTransport(events)
+  }
+
+  get kind(): TransportKind {
+    return this.transport.kind
+  }
+
+  /** Opens `endpoint`'s socket (once); resolves when it is bound. */
+  open(endpoint: Endpoint): Promise<void> {
+    const existing = this.bound.get(endpoint.name)
+    if (existing) return existing
+    const given = splitAddress(endpoint.address)
+    const exact = this.options.ports === 'as-given' && given !== null && isLoopback(given.host)
+    const opening = this.transport.open(endpoint, exact ? given.host : '127.0.0.1', exact ? given.port : 0).then(
+      (real) => {
+        this.realOf.set(endpoint.name, real)
+        this.endpointAt.set(real, endpoint)
+      },
+      (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EADDRINUSE' ? 'that port is in use (another run, or another program); stop it or choose another port' : err.message
+        throw new Error(`cannot open a ${this.transport.kind.toUpperCase()} socket for '${endpoint.name}' at ${exact ? endpoint.address : '127.0.0.1'}: ${why}`)
+      },
+    )
+    this.bound.set(endpoint.name, opening)
+    return opening
+  }
+
+  /** Every socket opened: for the lab to print, and for the trace's meta record. */
+  opened(): OpenedSocket[] {
+    return [...this.realOf].map(([name, real]) => ({ name, address: (this.endpointAt.get(real) as Endpoint).address, real }))
+  }
+
+  /** Whether a message to an address no endpoint has can go out: a loopback `host:port` only. */
+  reachesOutside(address: string): boolean {
+    const split = splitAddress(address)
+    return split !== null && isLoopback(split.host)
+  }
+
+  unsendable(msg: Message): string | null {
+    return this.transport.unsendable(msg)
+  }
+
+  /**
+   * Writes `msg` from `from` to `to` (an endpoint, or an outside address) once per delay, each
+   * after that many ms: the link model's latency (0 on a plain link), so copies can overtake.
+   */
+  carry(from: Endpoint, to: Endpoint | string, msg: Message, id: number, delays: number[]): void {
+    for (const delay of delays) {
+      const write = (): void => {
+        if (this.closed) return
+        const real = typeof to === 'string' ? to : this.realOf.get(to.name)
+        if (!real) return
+        const key = `${from.name}>${real}`
+        if (typeof to !== 'string') (this.written.get(key) ?? this.written.set(key, []).get(key))?.push(id)
+        this.transport.write(from, real, msg)
+      }
+      const opened = Promise.all([this.open(from), typeof to === 'string' ? undefined : this.open(to)])
+      if (delay <= 0) void opened.then(write, () => {})
+      else {
+        const timer = setTimeout(() => {
+          this.held.delete(timer)
+          void opened.then(write, () => {})
+        }, delay)
+        this.held.add(timer)
+      }
+    }
+  }
+
+  /** Messages held back by a delay, not yet written. */
+  get holding(): number {
+    return this.held.size
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const timer of this.held) clearTimeout(timer)
+    this.held.clear()
+    await Promise.allSettled(this.bound.values())
+    await this.transport.close()
+  }
+
+  private arrived(to: Endpoint, fromReal: string, msg: Message): void {
+    if (this.closed) return
+    const known = this.endpointAt.get(fromReal)
+    const from = known ?? this.stranger(fromReal)
+    const ids = known ? this.written.get(`${known.name}>${this.realOf.get(to.name)}`) : undefined
+    this.sink.arrive(to, from, msg, ids?.shift() ?? null)
+    this.clock.poke()
+  }
+
+  private logical(real: string): string {
+    return this.endpointAt.get(real)?.address ?? real
+  }
+
+  /** A program outside the lab, by its real address. */
+  private stranger(address: string): Endpoint {
+    let found = this.strangers.get(address)
+    if (!found) this.strangers.set(address, (found = { name: address, address, isClient: true, role: 'outside' }))
+    return found
+  }
+}

@@ -1,0 +1,145 @@
+// Object messages over TCP, one frame each (frames.ts). An endpoint listens at its address and
+// opens one connection per address it sends to, saying hello first with its listening address.
+// A program outside the lab that connects without a hello is known by its connection's address,
+// and what is sent to that address goes back on its connection.
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
+import type { Message } from '../node/types.ts'
+import type { Endpoint } from '../sim/Endpoint.ts'
+import { FrameReader, HELLO_TYPE, MAX_FRAME, decodeMessage, encodeFrame, isHello } from './frames.ts'
+import { splitAddress, type Transport, type TransportEvents } from './Transport.ts'
+
+interface Outgoing {
+  socket: Socket
+  connected: boolean
+  /** Messages written before the connection was up: told `refused` if it never comes up. */
+  waiting: Message[]
+}
+
+export class TcpTransport implements Transport {
+  readonly kind = 'tcp'
+  private readonly servers = new Map<string, { server: Server; address: string }>()
+  /** `endpoint>address` → the connection the endpoint opened to that address. */
+  private readonly outgoing = new Map<string, Outgoing>()
+  /** `endpoint>address` → a connection an outside program opened to the endpoint. */
+  private readonly inbound = new Map<string, Socket>()
+  private readonly sockets = new Set<Socket>()
+
+  constructor(private readonly events: TransportEvents) {}
+
+  open(endpoint: Endpoint, host: string, port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((socket) => this.accept(endpoint, socket))
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        server.on('error', (err) => this.events.problem(endpoint.name, `TCP server: ${err.message}`))
+        const bound = server.address()
+        const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : `${host}:${port}`
+        this.servers.set(endpoint.name, { server, address })
+        resolve(address)
+      })
+    })
+  }
+
+  unsendable(msg: Message): string | null {
+    try {
+      encodeFrame(msg)
+      return null
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err)
+    }
+  }
+
+  write(from: Endpoint, to: string, msg: Message): void {
+    const key = `${from.name}>${to}`
+    const open = this.outgoing.get(key)
+    if (open) {
+      if (open.connected) open.socket.write(encodeFrame(msg))
+      else open.waiting.push(msg)
+      return
+    }
+    const back = this.inbound.get(key)
+    if (back && !back.destroyed) {
+      back.write(encodeFrame(msg))
+      return
+    }
+    this.connect(from, to, key).waiting.push(msg)
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    this.sockets.clear()
+    this.outgoing.clear()
+    this.inbound.clear()
+    const closing = [...this.servers.values()].map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve())))
+    this.servers.clear()
+    await Promise.all(closing)
+  }
+
+  private connect(from: Endpoint, to: string, key: string): Outgoing {
+    const target = splitAddress(to) as { host: string; port: number }
+    const socket = createConnection({ host: target.host, port: target.port })
+    const entry: Outgoing = { socket, connected: false, waiting: [] }
+    this.outgoing.set(key, entry)
+    this.track(socket)
+    socket.setNoDelay(true)
+    socket.on('connect', () => {
+      entry.connected = true
+      const self = this.servers.get(from.name)?.address
+      if (self) socket.write(encodeFrame({ type: HELLO_TYPE, address: self }))
+      for (const msg of entry.waiting.splice(0)) socket.write(encodeFrame(msg))
+    })
+    // Replies may come back on it too (a program that answers on the connection it was asked on).
+    this.read(from, socket, to)
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (!entry.connected && (err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET')) {
+        for (const msg of entry.waiting.splice(0)) this.events.refused(from, to, msg)
+      } else this.events.problem(from.name, `TCP connection to ${to}: ${err.message}`)
+    })
+    socket.on('close', () => {
+      if (this.outgoing.get(key) === entry) this.outgoing.delete(key)
+    })
+    return entry
+  }
+
+  private accept(endpoint: Endpoint, socket: Socket): void {
+    this.track(socket)
+    socket.setNoDelay(true)
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`
+    const key = `${endpoint.name}>${remote}`
+    this.inbound.set(key, socket)
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      if (this.inbound.get(key) === socket) this.inbound.delete(key)
+    })
+    this.read(endpoint, socket, remote)
+  }
+
+  /** Frames from `socket` arrive at `endpoint`, from `peer` (or the address its hello names). */
+  private read(endpoint: Endpoint, socket: Socket, peer: string): void {
+    const reader = new FrameReader()
+    let from = peer
+    let first = true
+    socket.on('data', (chunk: Buffer) => {
+      for (const body of reader.push(chunk)) {
+        const msg = decodeMessage(body)
+        if (!msg) {
+          this.events.problem(endpoint.name, `a frame from ${from} that is not a JSON message with a string "type" (ignored)`)
+          continue
+        }
+        if (first && isHello(msg)) from = msg.address
+        else if (!isHello(msg)) this.events.arrived(endpoint, from, msg)
+        first = false
+      }
+      if (reader.error) {
+        this.events.problem(endpoint.name, `connection from ${from} closed: ${reader.error} (frames are a 4-byte big-endian length, at most ${MAX_FRAME >> 20} MiB, then JSON)`)
+        socket.destroy()
+      }
+    })
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket)
+    socket.on('close', () => this.sockets.delete(socket))
+  }
+}
