@@ -18,6 +18,8 @@ export interface Assignment extends AssignmentInfo {
   status: 'ready'
   /** role → what that module is; a solution has one module per role (`server.ts`, `client.ts`). */
   roles: Record<string, string>
+  /** How messages travel in real mode: 'udp' datagrams (byte messages) or 'tcp' frames (default). */
+  transport?: 'udp' | 'tcp'
   dir: string
   referenceDir: string
   grader(): Promise<Grader>
@@ -95,8 +97,22 @@ const torrent: Assignment = {
   mutants: async () => (await import('./torrent/mutants/index.ts')).default,
 }
 
+const reliableUdp: Assignment = {
+  id: 'reliable-udp',
+  title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout',
+  source: 'seed 000 §1',
+  status: 'ready',
+  roles: { socket: 'a reliable socket: sendto and recvfrom from its application, DATA and ACK datagrams on the network' },
+  transport: 'udp',
+  dir: dir('reliable-udp'),
+  referenceDir: join(dir('reliable-udp'), 'solution'),
+  grader: async () => (await import('../graders/reliable-udp/index.ts')).default,
+  scenario: async () => (await import('./reliable-udp/scenario.ts')).default,
+  mutants: async () => (await import('./reliable-udp/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
-  { id: 'reliable-udp', title: 'Reliable delivery over UDP: sendto blocks until ACK or timeout', source: 'seed 000 §1', status: 'planned' },
+  reliableUdp,
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
   viewservice,
   pbservice,

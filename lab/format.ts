@@ -46,8 +46,14 @@ export function summarizeMessage(msg: { type: string } & Record<string, unknown>
 }
 
 function shortValue(value: unknown): string {
-  if (value && typeof value === 'object' && '$bytes' in value) return `<${(value as { $bytes: number }).$bytes} bytes>`
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return `<${value.byteLength} bytes>`
+  if (value && typeof value === 'object' && '$bytes' in value) {
+    const { $bytes, hex } = value as { $bytes: number; hex?: string }
+    return hex === undefined ? `<${$bytes} bytes>` : `<${hex.replace(/(..)(?!$)/g, '$1 ')}>`
+  }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    return shortValue(bytes.length <= 32 ? { $bytes: bytes.length, hex: Buffer.from(bytes).toString('hex') } : { $bytes: bytes.length })
+  }
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   return text === undefined ? 'undefined' : text.length > 40 ? `${text.slice(0, 37)}...` : text
 }

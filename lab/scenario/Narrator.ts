@@ -71,6 +71,10 @@ export class Narrator {
     switch (record.kind) {
       case 'console':
         return record.line
+      case 'app.request':
+        return kleur.cyan(`⇣ ${summarizeMessage(record.msg as never)}`)
+      case 'app.result':
+        return kleur.cyan().bold(`⇡ ${summarizeMessage(record.msg as never)}`)
       case 'stdin':
         return kleur.gray(`⟵ ${record.line === '' ? '(empty line)' : record.line}`)
       case 'fault':

@@ -30,6 +30,10 @@ export function describeRecord(record: TraceRecord): string {
       return kleur.white().bold(record.line)
     case 'prompt':
       return kleur.gray(`? ${record.text}`)
+    case 'app.request':
+      return kleur.cyan(`⇣ app: ${summarizeMessage(record.msg as Msg)}`)
+    case 'app.result':
+      return kleur.cyan().bold(`⇡ app: ${summarizeMessage(record.msg as Msg)}`)
     case 'stdin':
       return kleur.cyan(`⌨ ${record.line === '' ? '(empty)' : record.line}`)
     case 'log':

@@ -13,6 +13,7 @@ const FAMILIES: Record<string, TraceKind[]> = {
   messages: ['send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout'],
   pool: ['pool', 'pool.done'],
   timer: ['timer.set', 'timer.fire', 'timer.cancel'],
+  app: ['app.request', 'app.result'],
   node: ['node.start', 'node.crash', 'node.restart', 'node.error', 'disk.torn'],
 }
 

@@ -313,6 +313,14 @@ export class NodeHost {
       case 'console.prompt':
         this.push({ kind: 'prompt', text: String(effect.text) })
         break
+      case 'app.result': {
+        const message: unknown = effect.message
+        if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') {
+          throw new TypeError('toApp(message): needs a message object with a string `type`')
+        }
+        this.push({ kind: 'app', msg: effect.message })
+        break
+      }
     }
   }
 

@@ -70,6 +70,7 @@ export type HostEffect =
   | { kind: 'pool'; job: PoolJobRequest }
   | { kind: 'print'; line: string }
   | { kind: 'prompt'; text: string }
+  | { kind: 'app'; msg: Message } // a result for the node's application (toApp)
   | { kind: 'log'; level: string; text: string }
   | { kind: 'timer'; timer: number; at: number } // a timer for the global queue
   | { kind: 'cancel'; timer: number }

@@ -54,7 +54,17 @@ export interface HashEffect {
   algorithm?: HashAlgorithm
 }
 
-export type NodeEffect = SendEffect | PrintEffect | PromptEffect | HashEffect
+/**
+ * A result for the application the node serves, on the same machine (not over the network): the
+ * reliable socket's `sent`, `timeout` or `received`. The application's requests arrive as events
+ * (`cluster.app(name)` in a driver; a program's calls in real mode).
+ */
+export interface AppEffect {
+  type: 'app.result'
+  message: Message
+}
+
+export type NodeEffect = SendEffect | PrintEffect | PromptEffect | HashEffect | AppEffect
 
 // ---- events the runtime delivers (besides messages, console input and timers) ----------------
 
@@ -100,7 +110,12 @@ export function hash(id: string | number, data: Uint8Array | ArrayBuffer, option
   return effect
 }
 
-export const EFFECT_TYPES: ReadonlySet<string> = new Set(['net.send', 'console.print', 'console.prompt', 'pool.hash'])
+/** Hands `message` (a plain object with a string `type`) to the application the node serves. */
+export function toApp<M extends Message>(message: M): AppEffect {
+  return { type: 'app.result', message }
+}
+
+export const EFFECT_TYPES: ReadonlySet<string> = new Set(['net.send', 'console.print', 'console.prompt', 'pool.hash', 'app.result'])
 
 /**
  * `send` and `reply` narrowed to one protocol, so a misspelled type or field is a compile error:

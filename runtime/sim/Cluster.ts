@@ -21,6 +21,7 @@ import { Rng, deriveSeed } from '../rng.ts'
 import { TRACE_FORMAT, type MetaRecord, type TraceRecord } from '../trace/records.ts'
 import { TraceFile } from '../trace/TraceFile.ts'
 import { ListenerSink, MemorySink, Tracer } from '../trace/Tracer.ts'
+import { AppHandle } from './AppHandle.ts'
 import { ClientHandle } from './ClientHandle.ts'
 import type { Endpoint } from './Endpoint.ts'
 import { Incarnations } from './Incarnations.ts'
@@ -52,6 +53,7 @@ export class Cluster {
   private readonly traceFile: TraceFile | null
   private readonly nodes = new Map<string, SimNode>()
   private readonly clients = new Map<string, ClientHandle>()
+  private readonly apps = new Map<string, AppHandle>()
   private readonly byAddress = new Map<string, Endpoint>()
   private readonly dataRoot: string
   private readonly ownsDataRoot: boolean
@@ -202,6 +204,18 @@ export class Cluster {
     this.byAddress.set(address, client)
     this.real?.open(client).catch((err: unknown) => this.sim.trace({ t: this.now, node: name, kind: 'log', level: 'warn', text: messageOf(err) }))
     return client
+  }
+
+  /**
+   * The application on a node's own machine (created on first use): it hands the node requests as
+   * events and takes what the node gives back with `toApp` (the reliable socket's `sendto` and
+   * `recvfrom`). It is not on the network: faults do not touch it.
+   */
+  app(name: string): AppHandle {
+    const node = this.nodeNamed(name)
+    let app = this.apps.get(name)
+    if (!app) this.apps.set(name, (app = new AppHandle(node, this.sim)))
+    return app
   }
 
   /** The node's data directory: files put there before `start(name)` are what the node finds. */

@@ -36,6 +36,10 @@ export class EffectApplier {
         case 'prompt':
           this.tracer.emit({ t, node: node.name, kind: 'prompt', text: cleanText(effect.text) })
           break
+        case 'app':
+          this.tracer.emit({ t, node: node.name, kind: 'app.result', msg: effect.msg })
+          node.app?.(effect.msg)
+          break
         case 'log':
           this.tracer.emit({ t, node: node.name, kind: 'log', level: cleanText(effect.level, 16), text: cleanText(effect.text) })
           break

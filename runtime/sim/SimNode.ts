@@ -1,5 +1,6 @@
 import type { TornWrite } from '../host/protocol.ts'
 import type { HostHandle } from '../host/HostHandle.ts'
+import type { Message } from '../node/types.ts'
 import type { Endpoint } from './Endpoint.ts'
 import type { NodeItem } from './queueItems.ts'
 
@@ -27,6 +28,8 @@ export class SimNode implements Endpoint {
   tornWrites = 0
   /** Why each of its incarnations that threw or went over a limit went down (nodeErrors 'crash-node'). */
   readonly errors: string[] = []
+  /** Where its results for the application go (`cluster.app(name)`); results nobody takes are dropped. */
+  app: ((msg: Message) => void) | null = null
   /** Settles when the last incarnation's torn write is undone on disk: the next one waits. */
   tearing: Promise<void> | null = null
   /** When each ended incarnation went down (virtual ms), by incarnation number. */

@@ -56,6 +56,8 @@ function effectProblem(value: unknown, t: number): string | null {
       if (!(HASH_ALGORITHMS as readonly string[]).includes(job.algorithm)) return bad('names no known algorithm')
       return null
     }
+    case 'app':
+      return typeof effect.msg === 'object' && effect.msg !== null && isText(effect.msg.type) ? null : bad('carries no message with a string type')
     case 'print':
       return isText(effect.line) ? null : bad('has no line')
     case 'prompt':

@@ -65,8 +65,12 @@ export class TraceFile implements TraceSink {
 }
 
 /** Bulk payloads are summarized: a trace shows that 65536 bytes moved, not the bytes. */
+/** Binary data is written as its size, and small buffers (a datagram's header) also as hex. */
 export function binaryAsSize(_key: string, value: unknown): unknown {
-  if (value instanceof ArrayBuffer) return { $bytes: value.byteLength }
-  if (ArrayBuffer.isView(value)) return { $bytes: value.byteLength }
-  return value
+  const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null
+  if (!bytes) return value
+  return bytes.length <= SHOWN_BYTES ? { $bytes: bytes.length, hex: Buffer.from(bytes).toString('hex') } : { $bytes: bytes.length }
 }
+
+/** Buffers up to this size are shown byte by byte in traces. */
+const SHOWN_BYTES = 32

@@ -44,6 +44,9 @@ export type TraceRecord =
   | (Base & { kind: 'pool'; job: number; id: string | number; bytes: number; parts: number; at: number })
   | (Base & { kind: 'pool.done'; job: number; id: string | number })
   | (Base & { kind: 'console'; line: string })
+  /** A request from the node's application (an event), and a result the node gave it (toApp). */
+  | (Base & { kind: 'app.request'; msg: Message })
+  | (Base & { kind: 'app.result'; msg: Message })
   | (Base & { kind: 'prompt'; text: string })
   | (Base & { kind: 'stdin'; line: string })
   | (Base & { kind: 'log'; level: string; text: string })
@@ -60,7 +63,7 @@ export const TRACE_KINDS: readonly TraceKind[] = [
   'node.start', 'node.crash', 'node.restart', 'node.error', 'disk.torn',
   'send', 'deliver', 'drop', 'unreachable', 'call', 'reply', 'timeout',
   'timer.set', 'timer.fire', 'timer.cancel', 'state', 'pool', 'pool.done',
-  'console', 'prompt', 'stdin', 'log', 'fault', 'check', 'note',
+  'console', 'prompt', 'stdin', 'app.request', 'app.result', 'log', 'fault', 'check', 'note',
 ]
 
 /** A record as it is handed to the tracer, before it gets its sequence number. */
