@@ -1,0 +1,3 @@
+import { gradeBothWays } from './gradeBothWays.ts'
+
+gradeBothWays('reliable-udp', { maxPoints: 21 })
