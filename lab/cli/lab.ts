@@ -10,21 +10,24 @@ import { kleur } from '../format.ts'
 import { runScenario } from '../scenario/runScenario.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
 
-const USAGE = `usage: npm run lab [<assignment>] [-- --seed N --trace FILE --solution DIR --verbose]
+const USAGE = `usage: npm run lab [<assignment>] [-- --seed N --trace FILE --solution DIR --verbose --mode real]
   <assignment>      run its scenario (no assignment: list them)
+  --mode real       the same story on real loopback sockets in wall-clock time (default: sim)
   --seed N          the run's seed (default 1): the same seed gives the same run
   --trace FILE      where to write the trace (default traces/<assignment>-seed<N>.jsonl; .gz compresses)
   --solution DIR    run your solution instead of the reference (a directory or .zip)
   --verbose         also show every message, drop and state change`
 
 await runCli(USAGE, async (argv) => {
-  const { values, positionals } = parseFlags(argv, { seed: { type: 'string' }, trace: { type: 'string' }, solution: { type: 'string' }, verbose: { type: 'boolean' } }, USAGE)
+  const { values, positionals } = parseFlags(argv, { seed: { type: 'string' }, trace: { type: 'string' }, solution: { type: 'string' }, verbose: { type: 'boolean' }, mode: { type: 'string' } }, USAGE)
   if (positionals.length === 0) {
     listAssignments()
     return 0
   }
   if (positionals.length > 1) throw new TypeError(`one assignment at a time (got ${positionals.join(', ')})\n${USAGE}`)
   const assignment = findAssignment(positionals[0])
+  const mode = values.mode ?? 'sim'
+  if (mode !== 'sim' && mode !== 'real') throw new TypeError(`--mode must be sim or real (got ${mode})\n${USAGE}`)
   const seed = parseSeed(values.seed)
   const traceFile = values.trace ?? `traces/${assignment.id}-seed${seed}.jsonl`
   // A zipped solution is unpacked for the run and removed after it.
@@ -32,21 +35,49 @@ await runCli(USAGE, async (argv) => {
   try {
     const found = openSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution, join(unpacked, 'solution'))
     const [scenario] = await Promise.all([assignment.scenario(), preflightSolution(found.files)])
-    return await runStory(scenario, solutionOf(found), seed, traceFile, values.verbose === true, assignment.id)
+    return await runStory(scenario, solutionOf(found), { seed, traceFile, verbose: values.verbose === true, id: assignment.id, mode, transport: assignment.transport })
   } finally {
     rmSync(unpacked, { recursive: true, force: true })
   }
 })
 
-async function runStory(scenario: Scenario, solution: Solution, seed: number, traceFile: string, verbose: boolean, id: string): Promise<number> {
+interface StoryOptions {
+  seed: number
+  traceFile: string
+  verbose: boolean
+  id: string
+  mode: 'sim' | 'real'
+  transport?: 'udp' | 'tcp'
+}
+
+async function runStory(scenario: Scenario, solution: Solution, options: StoryOptions): Promise<number> {
+  const { seed, traceFile, verbose, id, mode } = options
   console.log(kleur.bold(scenario.title))
-  console.log(kleur.gray(`${scenario.description}\nsolution ${solution.label} · seed ${seed}`))
-  const summary = await runScenario(scenario, { solution, seed, traceFile, verbose, live: process.stdout.isTTY === true, title: `${id} scenario`, write: (line) => console.log(line) })
+  console.log(kleur.gray(`${scenario.description}\nsolution ${solution.label} · ${mode === 'real' ? 'real mode: loopback sockets, wall-clock time (not reproducible)' : `seed ${seed}`}`))
+  // Ctrl-C stops the story: clusters stopped, sockets closed, the summary still printed.
+  const interrupted = new AbortController()
+  const onSigint = (): void => {
+    console.log(kleur.yellow('\ninterrupted: stopping every node and closing its sockets'))
+    interrupted.abort()
+  }
+  process.once('SIGINT', onSigint)
+  const summary = await runScenario(scenario, {
+    solution,
+    seed,
+    traceFile,
+    verbose,
+    live: process.stdout.isTTY === true,
+    title: `${id} scenario`,
+    write: (line) => console.log(line),
+    mode,
+    transport: options.transport,
+    signal: interrupted.signal,
+  }).finally(() => process.off('SIGINT', onSigint))
   console.log('')
   if (summary.error) console.log(kleur.red(`✗ the story stopped: ${summary.error.message}`))
   else console.log(kleur.green('✓ done'))
   console.log(
-    `${(summary.virtualMs / 1000).toFixed(3)} s of virtual time in ${(summary.wallMs / 1000).toFixed(1)} s: ` +
+    `${(summary.virtualMs / 1000).toFixed(3)} s of ${mode === 'real' ? 'wall-clock' : 'virtual'} time in ${(summary.wallMs / 1000).toFixed(1)} s: ` +
       `${summary.events} events, ${summary.sent} messages sent, ${summary.delivered} delivered, ${summary.dropped} lost`,
   )
   console.log(`trace: ${summary.traceFile}`)

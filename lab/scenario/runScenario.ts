@@ -15,6 +15,12 @@ export interface RunScenarioOptions {
   live?: boolean
   title: string
   write(line: string): void
+  /** 'real': the same story on loopback sockets in wall-clock time (default 'sim'). */
+  mode?: 'sim' | 'real'
+  /** Real mode: how the assignment's messages travel ('udp' datagrams or 'tcp' frames). */
+  transport?: 'udp' | 'tcp'
+  /** Stops the story early (Ctrl-C): every cluster is stopped and its sockets closed. */
+  signal?: AbortSignal
 }
 
 export interface ScenarioSummary {
@@ -38,8 +44,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     async cluster({ nodes, ...rest }) {
       narrator.names([...nodes.map((n) => n.name), 'network'])
       const n = clusters.length
+      const real = options.mode === 'real' ? { mode: 'real' as const, transport: options.transport ?? 'tcp' } : {}
       const cluster = await Cluster.start({
         ...rest,
+        ...real,
         seed: options.seed + n,
         nodes: solutionNodes(options.solution, nodes),
         trace: {
@@ -51,6 +59,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         },
       })
       clusters.push(cluster)
+      if (options.signal?.aborted) await cluster.stop()
+      if (cluster.mode === 'real') {
+        const opened = cluster.sockets.map((s) => `${s.name} ${s.real}`).join(', ')
+        options.write(`sockets (${options.transport ?? 'tcp'} on loopback): ${opened}`)
+      }
       return cluster
     },
     chapter: (title) => narrate(title, true),
@@ -67,12 +80,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     cluster.note(text, { heading })
   }
   let error: Error | null = null
+  const abort = (): void => void Promise.all(clusters.map((c) => c.stop()))
+  options.signal?.addEventListener('abort', abort)
   try {
     await scenario.run(context)
   } catch (err) {
     error = err instanceof Error ? err : new Error(String(err))
   } finally {
+    options.signal?.removeEventListener('abort', abort)
     await Promise.all(clusters.map((c) => c.stop()))
+    const sockets = clusters.reduce((sum, c) => sum + c.sockets.length, 0)
+    if (options.mode === 'real') options.write(`closed ${sockets} socket${sockets === 1 ? '' : 's'}`)
   }
   const total = (key: 'events' | 'sent' | 'delivered' | 'dropped'): number => clusters.reduce((sum, c) => sum + c.stats[key], 0)
   return {

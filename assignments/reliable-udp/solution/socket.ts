@@ -96,6 +96,7 @@ export const socketMachine = setup({
     awaitMessage: ({ context, event }) => {
       context.waiting.push((event as RecvFrom).request)
     },
+    ignore: () => {},
     /** A transmission ended: the application hears how, and the packet is no longer in flight. */
     reportSend: enqueueActions(({ context, event, enqueue }) => {
       const { id, request, type } = event as TransmissionReport
@@ -127,7 +128,8 @@ export const socketMachine = setup({
       { guard: 'acksPacketInFlight', actions: 'routeAck' },
       { guard: and(['isData', 'isDuplicate']), actions: 'acknowledge' },
       { guard: and(['isData', not('bufferFull')]), actions: ['acknowledge', 'accept'] },
-      // Anything else (malformed, an ack of nothing in flight, data with no room) is ignored.
+      // Anything else (malformed, an ack of nothing in flight, data with no room): taken, and ignored.
+      { actions: 'ignore' },
     ],
     sendto: [{ guard: 'sendable', actions: 'startTransmission' }, { actions: 'rejectSend' }],
     'transmission.acknowledged': { actions: 'reportSend' },
