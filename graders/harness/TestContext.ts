@@ -65,6 +65,9 @@ export interface TestContextOptions {
   title?: string
   /** Per-node resource limits of every cluster the test starts. */
   limits?: Partial<NodeLimits>
+  /** 'real': the clusters run on loopback sockets in wall-clock time. */
+  mode?: 'sim' | 'real'
+  transport?: 'udp' | 'tcp'
   onProgress?(text: string): void
 }
 
@@ -94,8 +97,10 @@ export class GraderTestContext implements TestContext {
     const { records, nodes, ...rest } = options
     const n = this.clusters.length
     const file = this.options.traceFile && clusterTraceFile(this.options.traceFile, n + 1)
+    const real = this.options.mode === 'real' ? { mode: 'real' as const, transport: this.options.transport ?? 'tcp' } : {}
     const cluster = await Cluster.start({
       ...rest,
+      ...real,
       seed: n === 0 ? this.seed : this.seed + n,
       maxTime: this.options.timeLimit,
       limits: { ...rest.limits, ...this.options.limits },

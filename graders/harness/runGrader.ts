@@ -24,6 +24,10 @@ export interface GradeOptions {
   traceNamed?: boolean
   /** Per-node resource limits for every cluster (default: NODE_LIMITS). */
   limits?: Partial<NodeLimits>
+  /** 'real': every cluster on loopback sockets in wall-clock time (a smoke run; verdicts, not traces, match sim). */
+  mode?: 'sim' | 'real'
+  /** Real mode: the assignment's transport ('udp' or 'tcp'). */
+  transport?: 'udp' | 'tcp'
   onTestStart?(test: GraderTest, index: number, total: number): void
   /** A long test says where it is (see TestContext.progress). */
   onTestProgress?(test: GraderTest, text: string): void
@@ -112,6 +116,8 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
     timeLimit: test.timeLimit ?? DEFAULT_TIME_LIMIT,
     traceFile: options.traceFile,
     limits: options.limits,
+    mode: options.mode,
+    transport: options.transport,
     onProgress: options.onTestProgress && ((text) => options.onTestProgress?.(test, text)),
     title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
   })

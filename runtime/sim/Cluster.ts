@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { compileModule } from '../build/compileModule.ts'
-import { DistlabError, messageOf } from '../errors.ts'
+import { DistlabError, isDistlabError, messageOf } from '../errors.ts'
 import type { NodeSnapshot, TraceLevel } from '../host/protocol.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
@@ -167,6 +167,21 @@ export class Cluster {
       this.sim.waits.expire(waiter, new DistlabError('TIME_LIMIT', `${options.what} did not happen within ${options.timeout} ms (virtual)`)),
     )
     return this.sim.waits.wait(waiter)
+  }
+
+  /**
+   * Real mode: runs the nodes until the cluster is stopped (a node serving programs outside the
+   * lab must answer whenever they write, not only while a driver awaits something). Resolves at
+   * stop; rejects if the run fails (a node threw).
+   */
+  serve(): Promise<void> {
+    if (!this.real) throw new DistlabError('BAD_INPUT', "serve() runs a cluster in mode 'real' until it is stopped; a simulation only moves while a driver waits")
+    const waiter = new Waiter<void>('the cluster to be stopped')
+    waiter.patient = true
+    return this.sim.waits.wait(waiter).catch((err: unknown) => {
+      if (isDistlabError(err) && err.code === 'STOPPED') return
+      throw err
+    })
   }
 
   /**

@@ -126,16 +126,19 @@ export class Simulation {
 
   enqueue(item: NodeItem): void {
     this.nodeQueue.push(item)
+    this.options.real?.clock.poke()
   }
 
   enqueueMain(item: MainItem): void {
     this.mainQueue.push(item)
+    // Real mode: a loop waiting for a later item looks again (this one may be due sooner).
+    this.options.real?.clock.poke()
   }
 
   /** Runs `fire` on the main thread at virtual time `at`; returns the item so it can be cancelled. */
   at(at: number, fire: () => void): MainItem & { kind: 'wake' } {
     const item = { t: at, seq: this.seq++, kind: 'wake' as const, fire, dead: false }
-    this.mainQueue.push(item)
+    this.enqueueMain(item)
     return item
   }
 

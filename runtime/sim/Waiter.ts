@@ -11,6 +11,8 @@ export class Waiter<T> {
   events?: number
   /** Resolve (rather than fail with IDLE) when nothing is left to happen. */
   resolvesWhenIdle?: boolean
+  /** Real mode: keep waiting when nothing is queued (something may yet arrive on a socket). */
+  patient?: boolean
   /** Its wake-up item, cancelled when the waiter is done first. */
   deadline?: MainItem & { kind: 'wake' }
   private res!: (value: T) => void

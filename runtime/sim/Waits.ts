@@ -96,8 +96,12 @@ export class Waits {
         while (this.holds.size > 0) await Promise.allSettled([...this.holds])
         if (!(await this.advance())) {
           for (const waiter of this.waiters) if (waiter.resolvesWhenIdle) this.resolveWaiter(waiter, undefined)
-          const what = [...this.waiters].map((w) => w.what).join('; ')
-          if (what) this.rejectAll(new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`))
+          const impatient = [...this.waiters].filter((w) => !w.patient)
+          const what = impatient.map((w) => w.what).join('; ')
+          if (what) {
+            const idle = new DistlabError('IDLE', `nothing is left to happen (no messages in flight, no timers set) while waiting for ${what}`)
+            for (const waiter of impatient) this.expire(waiter, idle)
+          }
           continue
         }
         for (const waiter of this.waiters) {
