@@ -5,6 +5,7 @@ import { REPO_ROOT, DistlabError } from '../runtime/index.ts'
 import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'
+import type { AppConsole } from './reliable-udp/console.ts'
 
 export interface AssignmentInfo {
   id: string
@@ -20,6 +21,8 @@ export interface Assignment extends AssignmentInfo {
   roles: Record<string, string>
   /** How messages travel in real mode: 'udp' datagrams (byte messages) or 'tcp' frames (default). */
   transport?: 'udp' | 'tcp'
+  /** For nodes that serve an application (cluster.app): its console in `npm run node`. */
+  appConsole?(): Promise<AppConsole>
   dir: string
   referenceDir: string
   grader(): Promise<Grader>
@@ -104,6 +107,7 @@ const reliableUdp: Assignment = {
   status: 'ready',
   roles: { socket: 'a reliable socket: sendto and recvfrom from its application, DATA and ACK datagrams on the network' },
   transport: 'udp',
+  appConsole: async () => (await import('./reliable-udp/console.ts')).socketConsole,
   dir: dir('reliable-udp'),
   referenceDir: join(dir('reliable-udp'), 'solution'),
   grader: async () => (await import('../graders/reliable-udp/index.ts')).default,

@@ -136,6 +136,7 @@ export class RealSockets {
 
   async close(): Promise<void> {
     this.closed = true
+    this.clock.stop()
     for (const timer of this.held) clearTimeout(timer)
     this.held.clear()
     await Promise.allSettled(this.bound.values())

@@ -16,13 +16,19 @@ export class WallClock {
     this.release(false)
     return new Promise((resolve) => {
       this.wake = resolve
-      this.timer = setTimeout(() => this.release(false), Math.max(0, t - this.now()))
+      // setTimeout takes at most 2^31-1 ms (longer is 1 ms): a far wake-up comes early and waits again.
+      this.timer = setTimeout(() => this.release(false), Math.min(2 ** 31 - 1, Math.max(0, t - this.now())))
     })
   }
 
   /** Something arrived: a waiting loop goes on at once. */
   poke(): void {
     this.release(true)
+  }
+
+  /** The run is over: a waiting loop goes on (and sees that), and no timer holds the process. */
+  stop(): void {
+    this.release(false)
   }
 
   private release(poked: boolean): void {

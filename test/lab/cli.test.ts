@@ -22,7 +22,7 @@ test('lab lists the assignments; unknown ones and bad flags get one line and exi
   assert.is(unknown.code, 1)
   assert.is(unknown.err.trim(), "distlab: unknown assignment 'leader-kb' (did you mean 'leader-kv'?); assignments: reliable-udp, disk-client, viewservice, pbservice, leader-kv, dynamo, http-store, torrent")
   const planned = run('lab', 'http-store')
-  assert.match(planned.err, /assignment 'http-store' is planned but not built yet; ready now: viewservice, pbservice, leader-kv, dynamo, torrent/)
+  assert.match(planned.err, /assignment 'http-store' is planned but not built yet; ready now: reliable-udp, viewservice, pbservice, leader-kv, dynamo, torrent/)
   const flag = run('lab', 'leader-kv', '--sed', '3')
   assert.is(flag.code, 1)
   assert.match(flag.err, /^distlab: Unknown option '--sed'/)

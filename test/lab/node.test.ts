@@ -1,0 +1,130 @@
+// `npm run node`: one node in real mode in the foreground, talking to programs outside the lab.
+// Each run is bounded (killed after 30 s whatever happens) and listens on 127.0.0.1 only.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+import { connect } from 'node:net'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { decodeMessage, encodeFrame, FrameReader } from '../../runtime/real/frames.ts'
+
+const test = suite('npm run node')
+
+interface Running {
+  child: ChildProcessWithoutNullStreams
+  /** The real address it printed on stderr. */
+  address: Promise<string>
+  /** Resolves when stdout has a line matching `pattern`. */
+  line(pattern: RegExp): Promise<string>
+  exit: Promise<number | null>
+}
+
+function startNode(...args: string[]): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli/node.ts', ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  let out = ''
+  let err = ''
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = []
+  let onAddress: (a: string) => void = () => {}
+  const address = new Promise<string>((resolve) => (onAddress = resolve))
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    for (const w of [...waiters]) {
+      const found = out.split('\n').find((l) => w.pattern.test(l))
+      if (found) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(found)
+      }
+    }
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString()
+    const m = / on (127\.\d+\.\d+\.\d+:\d+) over /.exec(err)
+    if (m) onAddress(m[1] as string)
+  })
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer)
+      resolve(code)
+    }),
+  )
+  return { child, address, exit, line: (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve })) }
+}
+
+test('a reliable socket served to the outside: a raw datagram is acknowledged and printed, a typed sendto goes out, Ctrl-C closes the port', async () => {
+  const node = startNode('reliable-udp', 'socket', '--address', '127.0.0.1:0')
+  const raw = createSocket('udp4')
+  try {
+    const address = await node.address
+    const port = Number(address.split(':')[1])
+    await new Promise<void>((resolve) => raw.bind(0, '127.0.0.1', () => resolve()))
+    const messages: Buffer[] = []
+    raw.on('message', (m, from) => {
+      messages.push(m)
+      if (m[0] === 0) raw.send(Buffer.from([1, ...m.subarray(1, 5)]), from.port, from.address)
+    })
+    raw.send(Buffer.from([0, 0, 0, 0, 5, ...Buffer.from('hello')]), port, '127.0.0.1')
+    const printed = await node.line(/^received from /)
+    assert.is(printed, `received from 127.0.0.1:${raw.address().port}: hello`)
+    for (let i = 0; i < 100 && messages.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.is(messages[0]?.toString('hex'), '0100000005', 'the datagram was acknowledged')
+    node.child.stdin.write(`sendto 127.0.0.1:${raw.address().port} back at you\n`)
+    const sent = await node.line(/^sent \d+$/)
+    const data = messages.find((m) => m[0] === 0)
+    assert.ok(data, 'the typed sendto sent a DATA datagram')
+    assert.is(data?.subarray(5).toString(), 'back at you')
+    assert.is(Number(sent.split(' ')[1]), data?.readUInt32BE(1), "sent names the packet's id")
+    node.child.kill('SIGINT')
+    assert.is(await node.exit, 0, 'Ctrl-C stops it cleanly')
+    // The port is free again.
+    const again = createSocket('udp4')
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject)
+      again.bind(port, '127.0.0.1', () => resolve())
+    })
+    again.close()
+  } finally {
+    raw.close()
+    node.child.kill('SIGKILL')
+  }
+})
+
+test('a viewservice coordinator served over TCP: an outside program pings it in frames and gets a view', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlab-node-'))
+  const config = join(dir, 'config.json')
+  writeFileSync(config, JSON.stringify({ deadPings: 5, tickInterval: 100 }))
+  const node = startNode('viewservice', 'coordinator', '--address', '127.0.0.1:0', '--config', config)
+  try {
+    const [host, port] = (await node.address).split(':') as [string, string]
+    const socket = connect({ host, port: Number(port) })
+    const reader = new FrameReader()
+    const reply = new Promise<unknown>((resolve) => socket.on('data', (chunk: Buffer) => reader.push(chunk).forEach((body) => resolve(decodeMessage(body)))))
+    socket.write(encodeFrame({ type: 'PING', viewnum: 0, name: 'outside' }))
+    const view = (await reply) as { type: string; number: number; master: string }
+    assert.is(view.number, 1)
+    assert.is(view.master, 'outside')
+    socket.destroy()
+    node.child.kill('SIGTERM')
+    assert.is(await node.exit, 0)
+  } finally {
+    node.child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('bad input: an unknown role and an address off loopback get one clear line and exit 1', async () => {
+  const role = startNode('reliable-udp', 'server', '--address', '127.0.0.1:0')
+  let err = ''
+  role.child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+  assert.is(await role.exit, 1)
+  assert.match(err, /name a role of reliable-udp: socket/)
+  const off = startNode('reliable-udp', 'socket', '--address', '10.0.0.1:9000')
+  let err2 = ''
+  off.child.stderr.on('data', (c: Buffer) => (err2 += c.toString()))
+  assert.is(await off.exit, 1)
+  assert.match(err2, /--address must be a loopback address with a port/)
+})
+
+test.run()
