@@ -8,6 +8,12 @@ import type { Endpoint } from '../sim/Endpoint.ts'
 import { FrameReader, HELLO_TYPE, MAX_FRAME, decodeMessage, encodeFrame, isHello } from './frames.ts'
 import { splitAddress, type Transport, type TransportEvents } from './Transport.ts'
 
+/**
+ * Connections the runtime opens at most, all endpoints together: descriptors belong to the whole
+ * process, and a node sending to ever new addresses must not starve it (what is over is refused).
+ */
+export const MAX_CONNECTIONS = 1024
+
 interface Outgoing {
   socket: Socket
   connected: boolean
@@ -61,6 +67,11 @@ export class TcpTransport implements Transport {
     const back = this.inbound.get(key)
     if (back && !back.destroyed) {
       back.write(encodeFrame(msg))
+      return
+    }
+    if (this.outgoing.size >= MAX_CONNECTIONS) {
+      this.events.problem(from.name, `a message to ${to} was not sent: the run already holds ${MAX_CONNECTIONS} TCP connections`)
+      this.events.refused(from, to, msg)
       return
     }
     this.connect(from, to, key).waiting.push(msg)
