@@ -165,18 +165,19 @@ export default defineGrader({
           ['an ACK of a packet never sent', ackBytes(9)],
           ['an ACK with a payload', Uint8Array.of(1, 0, 0, 0, 9, 9)],
         ]
-        // Two recvfrom waiting throughout: the junk must fill neither, the real message one.
-        const waiting = receive(cluster, 'b', 2, 2000)
+        // A recvfrom waits throughout: the junk must not fill it, the real message must.
+        const waiting = receive(cluster, 'b', 1, 2000)
         waiting.catch(() => {}) // awaited below; a node failure meanwhile ends the test at the sleep
         for (const [, bytes] of junk) g.send('b', { type: 'datagram', data: bytes })
-        await cluster.sleep(1000)
+        await cluster.sleep(500)
         t.check(cluster.node('b').status === 'up', 'b is still up after the junk', cluster.node('b').errors.join('; '))
         const early = cluster.app('b').inbox.filter((r) => (r as AppResult).type === 'received')
         t.check(early.length === 0, "nothing reaches b's application", early.map((r) => hex((r as unknown as { data: Uint8Array }).data)).join('; '))
         t.check(g.inbox.length === 0, 'b answers none of them', g.inbox.map((m) => hex((m as unknown as { data: Uint8Array }).data)).join('; '))
         g.send('b', { type: 'datagram', data: dataBytes(42, text('real')) })
         const after = await waiting
-        t.equal(after.map((r) => read(r.data)), ['real'], 'a well-formed DATA after the junk is delivered (once)')
+        t.equal(after.map((r) => read(r.data)), ['real'], 'a well-formed DATA after the junk is delivered')
+        await cluster.sleep(50)
         t.check(g.inbox.some((m) => hex((m as unknown as { data: Uint8Array }).data) === hex(ackBytes(42))), 'and acknowledged', g.inbox.map((m) => hex((m as unknown as { data: Uint8Array }).data)).join('; ') || 'no answer')
       },
     },

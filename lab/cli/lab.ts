@@ -74,7 +74,8 @@ async function runStory(scenario: Scenario, solution: Solution, options: StoryOp
     signal: interrupted.signal,
   }).finally(() => process.off('SIGINT', onSigint))
   console.log('')
-  if (summary.error) console.log(kleur.red(`✗ the story stopped: ${summary.error.message}`))
+  if (interrupted.signal.aborted) console.log(kleur.yellow('■ interrupted (Ctrl-C): every node stopped'))
+  else if (summary.error) console.log(kleur.red(`✗ the story stopped: ${summary.error.message}`))
   else console.log(kleur.green('✓ done'))
   console.log(
     `${(summary.virtualMs / 1000).toFixed(3)} s of ${mode === 'real' ? 'wall-clock' : 'virtual'} time in ${(summary.wallMs / 1000).toFixed(1)} s: ` +
@@ -83,7 +84,8 @@ async function runStory(scenario: Scenario, solution: Solution, options: StoryOp
   console.log(`trace: ${summary.traceFile}`)
   console.log(kleur.gray(`  npm run trace ${summary.traceFile}            per-node timeline`))
   console.log(kleur.gray(`  npm run trace ${summary.traceFile} -- --kind state,console   states and console only`))
-  return summary.error ? 1 : 0
+  // 130: the shell's code for a command ended by Ctrl-C.
+  return interrupted.signal.aborted ? 130 : summary.error ? 1 : 0
 }
 
 function listAssignments(): void {
