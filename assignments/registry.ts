@@ -6,6 +6,7 @@ import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'
 import type { AppConsole } from './reliable-udp/console.ts'
+import { DEFAULT_SERVERS } from './leader-kv/messages.ts'
 
 export interface AssignmentInfo {
   id: string
@@ -23,11 +24,18 @@ export interface Assignment extends AssignmentInfo {
   transport?: 'udp' | 'tcp'
   /** For nodes that serve an application (cluster.app): its console in `npm run node`. */
   appConsole?(): Promise<AppConsole>
+  /** `npm run node` flags of this assignment (name → what it is), and the config they make for a role. */
+  nodeOptions?: NodeOptions
   dir: string
   referenceDir: string
   grader(): Promise<Grader>
   scenario(): Promise<Scenario>
   mutants(): Promise<MutantSpec[]>
+}
+
+export interface NodeOptions {
+  flags: Record<string, string>
+  config(role: string, flags: Record<string, string | undefined>): unknown
 }
 
 const dir = (id: string): string => join(REPO_ROOT, 'assignments', id)
@@ -40,6 +48,18 @@ const leaderKv: Assignment = {
   roles: {
     server: 'a leader-kv server: leader or follower, by its config',
     client: 'the leader-kv console client: INIT, PUT and GET read from the console',
+  },
+  // The professor's demo (seed §7): three servers and two clients in five consoles.
+  nodeOptions: {
+    flags: {
+      leader: "a server's leader (default: the first of --servers)",
+      servers: "the three servers' addresses, comma-separated (default: the seed's 127.0.0.1:10097,10098,10099)",
+    },
+    config: (role, flags) => {
+      if (role !== 'server') return {}
+      const servers = flags.servers ? flags.servers.split(',') : [...DEFAULT_SERVERS]
+      return { leader: flags.leader ?? servers[0], servers }
+    },
   },
   dir: dir('leader-kv'),
   referenceDir: join(dir('leader-kv'), 'solution'),

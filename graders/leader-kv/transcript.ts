@@ -1,10 +1,20 @@
 // The exact console lines of seed 001, section 6, for a sequential session: given the operations
 // a client made and where each went (read from the trace), what every console must show.
-import { FOLLOWERS, LEADER, addressOf } from './kvCluster.ts'
+import { FOLLOWERS, LEADER, addressOf as simAddressOf } from './kvCluster.ts'
+
+/** Who is who: the sim grader's names and addresses by default; real processes pass their own. */
+export interface Topology {
+  leader: string
+  followers: readonly string[]
+  addressOf(name: string): string
+}
+
+const SIM: Topology = { leader: LEADER, followers: FOLLOWERS, addressOf: simAddressOf }
 
 export type Op = { kind: 'put'; client: string; key: string; value: string; server: string; ts: number } | { kind: 'get'; client: string; key: string; server: string }
 
-export function expectedConsoles(ops: Op[], names: string[]): Record<string, string[]> {
+export function expectedConsoles(ops: Op[], names: string[], topology: Topology = SIM): Record<string, string[]> {
+  const { leader: LEADER, followers: FOLLOWERS, addressOf } = topology
   const consoles: Record<string, string[]> = Object.fromEntries(names.map((n) => [n, []]))
   const out = (name: string, line: string): void => {
     consoles[name]?.push(line)

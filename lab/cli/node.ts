@@ -9,21 +9,28 @@ import { Cluster, DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseFlags, runCli } from './cli.ts'
 
-const USAGE = `usage: npm run node -- <assignment> <role> --address 127.0.0.1:PORT [--config FILE] [--solution DIR] [--peers A,B,...]
-  one node in real mode, in the foreground: console lines on stdout, console input from stdin, Ctrl-C stops it
-  --address   where it listens (a 127.x.y.z address and a port; 0 picks a free one)
+const USAGE = `usage: npm run node -- <assignment> <role> [--address 127.0.0.1:PORT] [--config FILE] [--solution DIR] [--peers A,B,...]
+  one node in real mode, in the foreground: console lines on stdout (prompts on stderr), console input from stdin, Ctrl-C stops it
+  --address   where it listens (a 127.x.y.z address and a port; default 127.0.0.1:0, a free port)
   --config    a JSON file: the node's input.config (default {})
   --solution  run your solution instead of the reference (a directory)
   --peers     addresses the node is told about (input.peers)`
 
+const COMMON = { address: { type: 'string' }, config: { type: 'string' }, solution: { type: 'string' }, peers: { type: 'string' } } as const
+
 await runCli(USAGE, async (argv) => {
-  const { values, positionals } = parseFlags(argv, { address: { type: 'string' }, config: { type: 'string' }, solution: { type: 'string' }, peers: { type: 'string' } }, USAGE)
-  const [id, role] = positionals
-  const assignment = findAssignment(id)
+  // The assignment may add flags of its own (leader-kv: --leader, --servers): find it first.
+  const assignment = findAssignment(argv.find((a) => !a.startsWith('-')))
+  const own = assignment.nodeOptions?.flags ?? {}
+  const usage = `${USAGE}${Object.entries(own).map(([flag, what]) => `\n  --${flag.padEnd(9)} ${what}`).join('')}`
+  const flags = Object.fromEntries(Object.keys(own).map((flag) => [flag, { type: 'string' as const }]))
+  const { values, positionals } = parseFlags(argv, { ...COMMON, ...flags }, usage)
+  const [, role] = positionals
   if (!role || !(role in assignment.roles)) throw new DistlabError('BAD_INPUT', `name a role of ${assignment.id}: ${Object.keys(assignment.roles).join(', ')}\n${USAGE}`)
-  const address = values.address
-  if (!address || !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(address)) throw new DistlabError('BAD_INPUT', `--address must be a loopback address with a port, like 127.0.0.1:10097 (got ${address ?? 'nothing'})\n${USAGE}`)
-  const config = values.config === undefined ? {} : readConfig(values.config)
+  const address = values.address ?? '127.0.0.1:0'
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(address)) throw new DistlabError('BAD_INPUT', `--address must be a loopback address with a port, like 127.0.0.1:10097 (got ${address ?? 'nothing'})\n${USAGE}`)
+  const given = values as Record<string, string | undefined>
+  const config = values.config !== undefined ? readConfig(values.config) : (assignment.nodeOptions?.config(role, given) ?? {})
   const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)
   const cluster = await Cluster.start({
     mode: 'real',
@@ -33,7 +40,8 @@ await runCli(USAGE, async (argv) => {
     trace: {
       listener: (record) => {
         if (record.kind === 'console') process.stdout.write(`${record.line}\n`)
-        else if (record.kind === 'prompt') process.stdout.write(record.text)
+        // Prompts are for the person at the console, not console output: stderr, so stdout is exactly the node's lines.
+        else if (record.kind === 'prompt') process.stderr.write(record.text)
         else if (record.kind === 'node.error') process.stderr.write(kleur.red(`${record.error}\n`))
         else if (record.kind === 'log' && record.level === 'warn') process.stderr.write(kleur.yellow(`${record.text}\n`))
       },

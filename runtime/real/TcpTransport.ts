@@ -5,7 +5,7 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
-import { FrameReader, HELLO_TYPE, MAX_FRAME, decodeMessage, encodeFrame, isHello } from './frames.ts'
+import { FrameReader, HELLO_TYPE, JsonTextReader, MAX_FRAME, decodeMessage, encodeFrame, encodeJsonLine, isHello } from './frames.ts'
 import { splitAddress, type Transport, type TransportEvents } from './Transport.ts'
 
 /**
@@ -29,6 +29,8 @@ export class TcpTransport implements Transport {
   /** `endpoint>address` → a connection an outside program opened to the endpoint. */
   private readonly inbound = new Map<string, Socket>()
   private readonly sockets = new Set<Socket>()
+  /** Connections from outside that speak JSON text rather than frames: answered in JSON text. */
+  private readonly jsonText = new WeakSet<Socket>()
 
   constructor(private readonly events: TransportEvents) {}
 
@@ -66,7 +68,7 @@ export class TcpTransport implements Transport {
     }
     const back = this.inbound.get(key)
     if (back && !back.destroyed) {
-      back.write(encodeFrame(msg))
+      back.write(this.jsonText.has(back) ? encodeJsonLine(msg) : encodeFrame(msg))
       return
     }
     if (this.outgoing.size >= MAX_CONNECTIONS) {
@@ -123,15 +125,23 @@ export class TcpTransport implements Transport {
     socket.on('close', () => {
       if (this.inbound.get(key) === socket) this.inbound.delete(key)
     })
-    this.read(endpoint, socket, remote)
+    this.read(endpoint, socket, remote, true)
   }
 
-  /** Frames from `socket` arrive at `endpoint`, from `peer` (or the address its hello names). */
-  private read(endpoint: Endpoint, socket: Socket, peer: string): void {
-    const reader = new FrameReader()
+  /**
+   * Frames from `socket` arrive at `endpoint`, from `peer` (or the address its hello names). A
+   * connection from outside whose first byte is `{` speaks JSON text instead (frames.ts).
+   */
+  private read(endpoint: Endpoint, socket: Socket, peer: string, mayBeText = false): void {
+    let reader: FrameReader | JsonTextReader | null = mayBeText ? null : new FrameReader()
     let from = peer
     let first = true
     socket.on('data', (chunk: Buffer) => {
+      if (!reader) {
+        const text = chunk.toString('utf8').trimStart().startsWith('{')
+        if (text) this.jsonText.add(socket)
+        reader = text ? new JsonTextReader() : new FrameReader()
+      }
       for (const body of reader.push(chunk)) {
         const msg = decodeMessage(body)
         if (!msg) {
@@ -143,7 +153,7 @@ export class TcpTransport implements Transport {
         first = false
       }
       if (reader.error) {
-        this.events.problem(endpoint.name, `connection from ${from} closed: ${reader.error} (frames are a 4-byte big-endian length, at most ${MAX_FRAME >> 20} MiB, then JSON)`)
+        this.events.problem(endpoint.name, `connection from ${from} closed: ${reader.error} (send frames, a 4-byte big-endian length then at most ${MAX_FRAME >> 20} MiB of JSON, or JSON objects as text)`)
         socket.destroy()
       }
     })

@@ -3,6 +3,11 @@
 // fields (Uint8Array, ArrayBuffer) are written as {"$bytes": "<base64>"}. A connection the runtime
 // opens starts with a hello frame naming the address it listens on, so replies find their way
 // back; a program outside the lab may skip it and is then known by its connection's address.
+//
+// A program outside the lab may also write plain JSON text (what a course's Python student does
+// with `sock.sendall(json.dumps(msg).encode())`): a connection whose first byte is `{` is read as
+// a stream of JSON objects (back to back, or one per line), and answered the same way, one object
+// per line.
 import type { Message } from '../node/types.ts'
 
 /** The largest frame either side accepts: a bigger length is a broken or hostile peer. */
@@ -39,6 +44,65 @@ export function decodeMessage(body: Buffer): Message | Hello | null {
 
 export function isHello(message: Message): message is Hello {
   return message.type === HELLO_TYPE && typeof (message as Partial<Hello>).address === 'string'
+}
+
+/** One message as JSON text and a newline: how a connection that spoke JSON text is answered. */
+export function encodeJsonLine(message: object): Buffer {
+  return Buffer.from(`${JSON.stringify(message, binaryReplacer)}\n`, 'utf8')
+}
+
+/**
+ * Splits a stream of JSON text into whole objects by counting braces outside strings; `error` is
+ * set (and nothing more comes) when it is not JSON objects, or one grows past MAX_FRAME.
+ */
+export class JsonTextReader {
+  error: string | null = null
+  private text = ''
+  private depth = 0
+  private inString = false
+  private escaped = false
+  private start = -1
+  private scanned = 0
+
+  push(chunk: Buffer): Buffer[] {
+    if (this.error) return []
+    this.text += chunk.toString('utf8')
+    const objects: Buffer[] = []
+    for (let i = this.scanned; i < this.text.length; i++) {
+      const c = this.text[i]
+      if (this.inString) {
+        if (this.escaped) this.escaped = false
+        else if (c === '\\') this.escaped = true
+        else if (c === '"') this.inString = false
+        continue
+      }
+      if (this.depth === 0) {
+        if (c === '{') {
+          this.start = i
+          this.depth = 1
+        } else if (!/\s/.test(c as string)) {
+          this.error = `expected a JSON object, found ${JSON.stringify(c)}`
+          return objects
+        }
+        continue
+      }
+      if (c === '"') this.inString = true
+      else if (c === '{' || c === '[') this.depth++
+      else if (c === '}' || c === ']') {
+        this.depth--
+        if (this.depth === 0) objects.push(Buffer.from(this.text.slice(this.start, i + 1), 'utf8'))
+      }
+    }
+    // Keep only the object still open.
+    if (this.depth === 0) this.text = ''
+    else {
+      this.text = this.text.slice(this.start)
+      this.start = 0
+    }
+    this.scanned = this.text.length
+    if (this.text.length > MAX_FRAME) this.error = `a JSON message over ${MAX_FRAME >> 20} MiB`
+    return objects
+  }
 }
 
 /** Splits a byte stream into frame bodies; `error` is set (and nothing more comes) on a bad length. */
