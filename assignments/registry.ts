@@ -5,6 +5,9 @@ import { REPO_ROOT, DistlabError } from '../runtime/index.ts'
 import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'
+import type { Wire } from '../runtime/index.ts'
+import { pbserviceRpc } from './pbservice/wire.ts'
+import { viewserviceRpc } from './viewservice/wire.ts'
 import type { AppConsole } from './reliable-udp/console.ts'
 import { DEFAULT_SERVERS } from './leader-kv/messages.ts'
 
@@ -20,8 +23,8 @@ export interface Assignment extends AssignmentInfo {
   status: 'ready'
   /** role → what that module is; a solution has one module per role (`server.ts`, `client.ts`). */
   roles: Record<string, string>
-  /** How messages travel in real mode: 'udp' datagrams (byte messages) or 'tcp' frames (default). */
-  transport?: 'udp' | 'tcp'
+  /** How messages travel in real mode: UDP datagrams, XML-RPC calls, or TCP frames (the default). */
+  wire?: Wire
   /** For nodes that serve an application (cluster.app): its console in `npm run node`. */
   appConsole?(): Promise<AppConsole>
   /** `npm run node` flags of this assignment (name → what it is), and the config they make for a role. */
@@ -74,6 +77,8 @@ const viewservice: Assignment = {
   source: 'seed 000 §3',
   status: 'ready',
   roles: { coordinator: 'the viewservice coordinator: PING, MASTER and GET_VIEW, a view changed only once acknowledged' },
+  // Seed 000 §3: all interaction between servers is XML-RPC.
+  wire: { transport: 'xmlrpc', rpc: viewserviceRpc },
   dir: dir('viewservice'),
   referenceDir: join(dir('viewservice'), 'solution'),
   grader: async () => (await import('../graders/viewservice/index.ts')).default,
@@ -87,6 +92,7 @@ const pbservice: Assignment = {
   source: 'seed 000 §4',
   status: 'ready',
   roles: { server: 'a pbservice server: pings the coordinator every tick; primary, backup or idle by the view' },
+  wire: { transport: 'xmlrpc', rpc: pbserviceRpc },
   dir: dir('pbservice'),
   referenceDir: join(dir('pbservice'), 'solution'),
   grader: async () => (await import('../graders/pbservice/index.ts')).default,
@@ -126,7 +132,7 @@ const reliableUdp: Assignment = {
   source: 'seed 000 §1',
   status: 'ready',
   roles: { socket: 'a reliable socket: sendto and recvfrom from its application, DATA and ACK datagrams on the network' },
-  transport: 'udp',
+  wire: { transport: 'udp' },
   appConsole: async () => (await import('./reliable-udp/console.ts')).socketConsole,
   dir: dir('reliable-udp'),
   referenceDir: join(dir('reliable-udp'), 'solution'),

@@ -1,7 +1,7 @@
 // What a grader test gets: its seed and random source, the solution under test, clusters built
 // from that solution (stopped after the test whatever happens), and checks that read as sentences.
 import { isDeepStrictEqual } from 'node:util'
-import { Cluster, Rng, type ClusterOptions, type NodeSpec, type NodeLimits } from '../../runtime/index.ts'
+import { Cluster, Rng, wireOptions, type ClusterOptions, type NodeSpec, type NodeLimits, type Wire } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import type { Solution } from './solution.ts'
 
@@ -67,7 +67,7 @@ export interface TestContextOptions {
   limits?: Partial<NodeLimits>
   /** 'real': the clusters run on loopback sockets in wall-clock time. */
   mode?: 'sim' | 'real'
-  transport?: 'udp' | 'tcp'
+  wire?: Wire
   onProgress?(text: string): void
 }
 
@@ -97,7 +97,7 @@ export class GraderTestContext implements TestContext {
     const { records, nodes, ...rest } = options
     const n = this.clusters.length
     const file = this.options.traceFile && clusterTraceFile(this.options.traceFile, n + 1)
-    const real = this.options.mode === 'real' ? { mode: 'real' as const, transport: this.options.transport ?? 'tcp' } : {}
+    const real = this.options.mode === 'real' ? wireOptions(this.options.wire) : {}
     const cluster = await Cluster.start({
       ...rest,
       ...real,

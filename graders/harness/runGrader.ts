@@ -1,7 +1,7 @@
 // Runs a grader's tests one by one, each with its own seed, in fresh clusters, bounded in virtual
 // time (the clusters' maxTime) and in wall time (a race here). A solution that throws, hangs or
 // never answers fails that test with a reason; the grader itself always finishes.
-import { deriveSeed, isDistlabError, messageOf, type NodeLimits } from '../../runtime/index.ts'
+import { deriveSeed, isDistlabError, messageOf, type NodeLimits, type Wire } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'
@@ -26,8 +26,8 @@ export interface GradeOptions {
   limits?: Partial<NodeLimits>
   /** 'real': every cluster on loopback sockets in wall-clock time (a smoke run; verdicts, not traces, match sim). */
   mode?: 'sim' | 'real'
-  /** Real mode: the assignment's transport ('udp' or 'tcp'). */
-  transport?: 'udp' | 'tcp'
+  /** Real mode: how the assignment's messages travel. */
+  wire?: Wire
   onTestStart?(test: GraderTest, index: number, total: number): void
   /** A long test says where it is (see TestContext.progress). */
   onTestProgress?(test: GraderTest, text: string): void
@@ -117,7 +117,7 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
     traceFile: options.traceFile,
     limits: options.limits,
     mode: options.mode,
-    transport: options.transport,
+    wire: options.wire,
     onProgress: options.onTestProgress && ((text) => options.onTestProgress?.(test, text)),
     title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
   })

@@ -7,6 +7,7 @@ import { preflightSolution, solutionOf, type Solution } from '../../graders/harn
 import { openSolution } from '../grade/openSolution.ts'
 import type { Scenario } from '../scenario/defineScenario.ts'
 import { kleur } from '../format.ts'
+import type { Wire } from '../../runtime/index.ts'
 import { runScenario } from '../scenario/runScenario.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
 
@@ -35,7 +36,7 @@ await runCli(USAGE, async (argv) => {
   try {
     const found = openSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution, join(unpacked, 'solution'))
     const [scenario] = await Promise.all([assignment.scenario(), preflightSolution(found.files)])
-    return await runStory(scenario, solutionOf(found), { seed, traceFile, verbose: values.verbose === true, id: assignment.id, mode, transport: assignment.transport })
+    return await runStory(scenario, solutionOf(found), { seed, traceFile, verbose: values.verbose === true, id: assignment.id, mode, wire: assignment.wire })
   } finally {
     rmSync(unpacked, { recursive: true, force: true })
   }
@@ -47,7 +48,7 @@ interface StoryOptions {
   verbose: boolean
   id: string
   mode: 'sim' | 'real'
-  transport?: 'udp' | 'tcp'
+  wire?: Wire
 }
 
 async function runStory(scenario: Scenario, solution: Solution, options: StoryOptions): Promise<number> {
@@ -70,7 +71,7 @@ async function runStory(scenario: Scenario, solution: Solution, options: StoryOp
     title: `${id} scenario`,
     write: (line) => console.log(line),
     mode,
-    transport: options.transport,
+    wire: options.wire,
     signal: interrupted.signal,
   }).finally(() => process.off('SIGINT', onSigint))
   console.log('')

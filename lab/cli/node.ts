@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { findAssignment } from '../../assignments/registry.ts'
 import { loadSolution } from '../../graders/harness/solution.ts'
-import { Cluster, DistlabError, messageOf } from '../../runtime/index.ts'
+import { Cluster, DistlabError, messageOf, wireOptions } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseFlags, runCli } from './cli.ts'
 
@@ -33,8 +33,7 @@ await runCli(USAGE, async (argv) => {
   const config = values.config !== undefined ? readConfig(values.config) : (assignment.nodeOptions?.config(role, given) ?? {})
   const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)
   const cluster = await Cluster.start({
-    mode: 'real',
-    transport: assignment.transport ?? 'tcp',
+    ...wireOptions(assignment.wire),
     ports: 'as-given',
     nodes: [{ name: role, role, address, module: solution.module(role), config, peers: values.peers ? values.peers.split(',') : [] }],
     trace: {
@@ -48,7 +47,7 @@ await runCli(USAGE, async (argv) => {
     },
   })
   const real = cluster.sockets[0]?.real ?? address
-  process.stderr.write(kleur.gray(`${assignment.id} ${role} (${solution.label}) on ${real} over ${(assignment.transport ?? 'tcp').toUpperCase()}; Ctrl-C stops it\n`))
+  process.stderr.write(kleur.gray(`${assignment.id} ${role} (${solution.label}) on ${real} over ${(assignment.wire?.transport ?? 'tcp').toUpperCase()}; Ctrl-C stops it\n`))
   const input = createInterface({ input: process.stdin, terminal: false })
   // A node that serves an application (a reliable socket) gets that application's console instead.
   const appConsole = await assignment.appConsole?.()

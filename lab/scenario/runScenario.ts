@@ -1,6 +1,6 @@
 // Runs a scenario with a solution: narrates it live, writes its trace, stops every worker at the
 // end whatever happened, and returns the numbers for the closing summary.
-import { Cluster, Rng } from '../../runtime/index.ts'
+import { Cluster, Rng, wireOptions, type Wire } from '../../runtime/index.ts'
 import type { Solution } from '../../graders/harness/solution.ts'
 import { solutionNodes } from '../../graders/harness/TestContext.ts'
 import type { Scenario, ScenarioContext } from './defineScenario.ts'
@@ -17,8 +17,8 @@ export interface RunScenarioOptions {
   write(line: string): void
   /** 'real': the same story on loopback sockets in wall-clock time (default 'sim'). */
   mode?: 'sim' | 'real'
-  /** Real mode: how the assignment's messages travel ('udp' datagrams or 'tcp' frames). */
-  transport?: 'udp' | 'tcp'
+  /** Real mode: how the assignment's messages travel (UDP datagrams, TCP frames, XML-RPC calls). */
+  wire?: Wire
   /** Stops the story early (Ctrl-C): every cluster is stopped and its sockets closed. */
   signal?: AbortSignal
 }
@@ -44,7 +44,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     async cluster({ nodes, ...rest }) {
       narrator.names([...nodes.map((n) => n.name), 'network'])
       const n = clusters.length
-      const real = options.mode === 'real' ? { mode: 'real' as const, transport: options.transport ?? 'tcp' } : {}
+      const real = options.mode === 'real' ? wireOptions(options.wire) : {}
       const cluster = await Cluster.start({
         ...rest,
         ...real,
@@ -62,7 +62,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (options.signal?.aborted) await cluster.stop()
       if (cluster.mode === 'real') {
         const opened = cluster.sockets.map((s) => `${s.name} ${s.real}`).join(', ')
-        options.write(`sockets (${options.transport ?? 'tcp'} on loopback): ${opened}`)
+        options.write(`sockets (${options.wire?.transport ?? 'tcp'} on loopback): ${opened}`)
       }
       return cluster
     },

@@ -13,11 +13,15 @@ import type { Endpoint } from '../sim/Endpoint.ts'
 import { TcpTransport } from './TcpTransport.ts'
 import { isLoopback, splitAddress, type Transport, type TransportKind } from './Transport.ts'
 import { UdpTransport } from './UdpTransport.ts'
+import { XmlRpcTransport } from './XmlRpcTransport.ts'
+import type { RpcMap } from './rpcMap.ts'
 import { WallClock } from './WallClock.ts'
 
 export interface RealOptions {
-  /** 'udp' for byte-message assignments, 'tcp' (default) for object messages. */
+  /** 'udp' for byte-message assignments, 'tcp' (default) for object messages, 'xmlrpc' for calls. */
   transport: TransportKind
+  /** For 'xmlrpc': which message is which method (the assignment's wire map). */
+  rpc?: RpcMap
   /**
    * 'ephemeral' (default): every endpoint gets a free port on 127.0.0.1, whatever its address.
    * 'as-given': an endpoint whose address is `127.x.y.z:port` is bound exactly there (to talk
@@ -61,7 +65,8 @@ export class RealSockets {
       refused: (from: Endpoint, to: string, msg: Message) => this.sink.refused(from, this.logical(to), msg),
       problem: (endpoint: string, text: string) => this.sink.problem(endpoint, text),
     }
-    this.transport = options.transport === 'udp' ? new UdpTransport(events) : new TcpTransport(events)
+    if (options.transport === 'xmlrpc' && !options.rpc) throw new Error("transport 'xmlrpc' needs the assignment's rpc map (which message is which method)")
+    this.transport = options.transport === 'udp' ? new UdpTransport(events) : options.transport === 'xmlrpc' ? new XmlRpcTransport(events, options.rpc as RpcMap) : new TcpTransport(events)
   }
 
   get kind(): TransportKind {
@@ -127,6 +132,12 @@ export class RealSockets {
         this.held.add(timer)
       }
     }
+  }
+
+  /** The link model lost `msg` from `from` to `to` before it was written (see Transport.lost). */
+  lost(from: Endpoint, to: Endpoint | string, msg: Message): void {
+    const real = typeof to === 'string' ? to : this.realOf.get(to.name)
+    if (real) this.transport.lost?.(from, real, msg)
   }
 
   /** Messages held back by a delay, not yet written. */

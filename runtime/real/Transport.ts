@@ -5,7 +5,7 @@
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 
-export type TransportKind = 'udp' | 'tcp'
+export type TransportKind = 'udp' | 'tcp' | 'xmlrpc'
 
 export interface TransportEvents {
   /** A message reached `to`'s socket from the real address `from` (`127.0.0.1:port`). */
@@ -24,6 +24,11 @@ export interface Transport {
   unsendable(msg: Message): string | null
   /** Writes `msg` from `from`'s socket to the real address `to`. */
   write(from: Endpoint, to: string, msg: Message): void
+  /**
+   * The runtime lost `msg` on its way (a fault): a transport that pairs answers with calls (XML-RPC)
+   * lets the call it would have answered fail, as a lost response does.
+   */
+  lost?(from: Endpoint, to: string, msg: Message): void
   /** Closes every socket; resolves when they are closed. */
   close(): Promise<void>
 }

@@ -67,7 +67,7 @@ export class Cluster {
     this.real =
       options.mode === 'real'
         ? new RealSockets(
-            { transport: options.transport ?? CLUSTER_DEFAULTS.transport, ports: options.ports ?? CLUSTER_DEFAULTS.ports },
+            { transport: options.transport ?? CLUSTER_DEFAULTS.transport, ports: options.ports ?? CLUSTER_DEFAULTS.ports, rpc: options.rpc },
             {
               arrive: (to, from, msg, id) => this.sim.arrive(to, from, msg, id),
               refused: (from, to, msg) => this.sim.refused(from, to, msg),

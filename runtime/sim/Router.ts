@@ -89,8 +89,10 @@ export class Router {
     }
     if (this.real) {
       const route = this.network.route(from, to, now)
-      if (route.drop) this.drop(id, from, to.name, msg, route.drop)
-      else {
+      if (route.drop) {
+        this.drop(id, from, to.name, msg, route.drop)
+        this.real.lost(from, to, msg)
+      } else {
         if (notify !== undefined) {
           this.notifyOf.set(id, notify)
           this.notifyOfSent.set(msg, { id, incarnation: notify })

@@ -6,6 +6,7 @@ import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts
 import type { LinkConfig } from '../network/LinkConfig.ts'
 import { validatePoolConfig, type PoolConfig } from '../pool/VirtualPool.ts'
 import type { TraceRecord } from '../trace/records.ts'
+import type { RpcMap } from '../real/rpcMap.ts'
 
 export interface NodeSpec {
   /** The node's name in traces and APIs: `s1`, `node03`. */
@@ -101,8 +102,10 @@ export interface ClusterOptions {
    * loopback socket (docs/real-mode.md); faults still go through the runtime, on the way.
    */
   mode?: RunMode
-  /** Real mode: 'tcp' (default) carries object messages in frames; 'udp' carries datagrams. */
-  transport?: 'udp' | 'tcp'
+  /** Real mode: 'tcp' (default) carries object messages in frames; 'udp' carries datagrams; 'xmlrpc' makes calls. */
+  transport?: 'udp' | 'tcp' | 'xmlrpc'
+  /** Real mode over 'xmlrpc': which message is which method (assignments/<id>/wire.ts). */
+  rpc?: RpcMap
   /** Real mode: 'ephemeral' (default) free ports; 'as-given' binds `127.x.y.z:port` addresses exactly. */
   ports?: 'ephemeral' | 'as-given'
 }
@@ -177,9 +180,10 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
     }
   }
   if (valid.mode !== undefined && valid.mode !== 'sim' && valid.mode !== 'real') bad(`options.mode must be 'sim' or 'real' (got ${JSON.stringify(valid.mode)})`)
-  if (valid.transport !== undefined && valid.transport !== 'udp' && valid.transport !== 'tcp') bad(`options.transport must be 'udp' or 'tcp' (got ${JSON.stringify(valid.transport)})`)
+  if (valid.transport !== undefined && valid.transport !== 'udp' && valid.transport !== 'tcp' && valid.transport !== 'xmlrpc') bad(`options.transport must be 'udp', 'tcp' or 'xmlrpc' (got ${JSON.stringify(valid.transport)})`)
+  if (valid.transport === 'xmlrpc' && !valid.rpc) bad("options.transport 'xmlrpc' needs options.rpc: the assignment's map of messages to methods")
   if (valid.ports !== undefined && valid.ports !== 'ephemeral' && valid.ports !== 'as-given') bad(`options.ports must be 'ephemeral' or 'as-given' (got ${JSON.stringify(valid.ports)})`)
-  if ((valid.transport !== undefined || valid.ports !== undefined) && valid.mode !== 'real') bad("options.transport and options.ports apply to mode 'real' only")
+  if ((valid.transport !== undefined || valid.ports !== undefined || valid.rpc !== undefined) && valid.mode !== 'real') bad("options.transport, options.ports and options.rpc apply to mode 'real' only")
   if (valid.shareModules && valid.host !== 'inline') bad("options.shareModules applies to host 'inline' only")
   if (!Array.isArray(valid.nodes)) bad('options.nodes must be an array of { name, module }')
   const names = new Set<string>()

@@ -16,7 +16,7 @@ const test = suite('scenarios in real mode')
 const IDS = ['reliable-udp', 'leader-kv']
 
 /** Whether something still listens at `host:port` (TCP), or holds it (UDP). */
-async function stillOpen(transport: 'udp' | 'tcp', host: string, port: number): Promise<boolean> {
+async function stillOpen(transport: 'udp' | 'tcp' | 'xmlrpc', host: string, port: number): Promise<boolean> {
   if (transport === 'tcp') {
     return new Promise((resolve) => {
       const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)))
@@ -45,13 +45,13 @@ for (const id of IDS) {
         title: `${id} scenario`,
         write: (line) => lines.push(line),
         mode: 'real',
-        transport: assignment.transport,
+        wire: assignment.wire,
       })
       assert.is(summary.error, null, summary.error?.message)
       const opened = lines.filter((l) => l.startsWith('sockets (')).flatMap((l) => [...l.matchAll(/(127\.0\.0\.1):(\d+)/g)].map((m) => ({ host: m[1] as string, port: Number(m[2]) })))
       assert.ok(opened.length >= 1, `it printed the sockets it opened: ${lines.find((l) => l.startsWith('sockets')) ?? 'nothing'}`)
       assert.ok(lines.some((l) => /^closed \d+ sockets?$/.test(l)), 'it says it closed them')
-      for (const { host, port } of opened) assert.not.ok(await stillOpen(assignment.transport ?? 'tcp', host, port), `${host}:${port} is closed after the story`)
+      for (const { host, port } of opened) assert.not.ok(await stillOpen(assignment.wire?.transport ?? 'tcp', host, port), `${host}:${port} is closed after the story`)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

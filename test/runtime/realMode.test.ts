@@ -166,7 +166,7 @@ test('reliable-udp smoke subset on real UDP: the reference passes; two variants 
   const grader = await assignment.grader()
   const shape = { roles: assignment.roles, referenceDir: assignment.referenceDir }
   const reference = await loadSolution(shape)
-  const real = await runGrader(grader, { assignment: 'reliable-udp', solution: reference, seed: 1, only: SMOKE, mode: 'real', transport: 'udp' })
+  const real = await runGrader(grader, { assignment: 'reliable-udp', solution: reference, seed: 1, only: SMOKE, mode: 'real', wire: { transport: 'udp' } })
   assert.equal(real.tests.filter((t) => !t.passed).map((t) => `${t.name}: ${t.reason}`), [], 'the reference passes on real sockets')
   const mutants = await assignment.mutants()
   for (const name of ['little-endian-id', 'crashes-on-short-datagram']) {
@@ -176,7 +176,7 @@ test('reliable-udp smoke subset on real UDP: the reference passes; two variants 
     const only = SMOKE.filter((t) => spec.loses.includes(t))
     const verdicts = await Promise.all(
       (['sim', 'real'] as const).map(async (mode) => {
-        const report = await runGrader(grader, { assignment: 'reliable-udp', solution, seed: 1, only, mode, transport: 'udp' })
+        const report = await runGrader(grader, { assignment: 'reliable-udp', solution, seed: 1, only, mode, wire: { transport: 'udp' } })
         return report.tests.map((t) => `${t.name} ${t.passed ? 'passed' : 'failed'}`)
       }),
     )
