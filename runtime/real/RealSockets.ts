@@ -8,6 +8,10 @@
 // Endpoints keep their logical addresses (`s1`, `10.0.9.3`, `127.0.0.1:10097`): nodes see those,
 // and this class maps them to the sockets' real `127.0.0.1:port` addresses both ways. A program
 // outside the lab is known by its real address.
+//
+// A bare IPv4 address `a.b.c.d` (the torrent swarm's) is served at `127.b.c.d` on one port the
+// whole run shares: the run's /24 is a real loopback /24, so a node that probes `a.b.c.7` where
+// nobody lives really connects to 127.b.c.7 and is really refused.
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 import { TcpTransport } from './TcpTransport.ts'
@@ -54,6 +58,8 @@ export class RealSockets {
   private readonly held = new Set<NodeJS.Timeout>()
   /** `from>real`: ids of messages written and not yet arrived, oldest first. */
   private readonly written = new Map<string, number[]>()
+  /** The port every bare-IPv4 endpoint of the run listens on (chosen by the first one bound). */
+  private subnetPort: number | null = null
   private closed = false
 
   constructor(
@@ -79,10 +85,15 @@ export class RealSockets {
     if (existing) return existing
     const given = splitAddress(endpoint.address)
     const exact = this.options.ports === 'as-given' && given !== null && isLoopback(given.host)
-    const opening = this.transport.open(endpoint, exact ? given.host : '127.0.0.1', exact ? given.port : 0).then(
+    const subnetHost = loopbackHostOf(endpoint.address)
+    const [host, port] = subnetHost ? [subnetHost, this.subnetPort ?? 0] : exact ? [given.host, given.port] : ['127.0.0.1', 0]
+    // Bare IPv4 endpoints bind one after another: the first picks the run's port, the rest take it.
+    const previous = subnetHost ? Promise.all([...this.bound.values()].map((b) => b.catch(() => {}))) : Promise.resolve()
+    const opening = previous.then(() => this.transport.open(endpoint, host, subnetHost ? (this.subnetPort ?? 0) : port)).then(
       (real) => {
         this.realOf.set(endpoint.name, real)
         this.endpointAt.set(real, endpoint)
+        if (subnetHost && this.subnetPort === null) this.subnetPort = (splitAddress(real) as { port: number }).port
       },
       (err: NodeJS.ErrnoException) => {
         const why = err.code === 'EADDRINUSE' ? 'that port is in use (another run, or another program); stop it or choose another port' : err.message
@@ -98,10 +109,17 @@ export class RealSockets {
     return [...this.realOf].map(([name, real]) => ({ name, address: (this.endpointAt.get(real) as Endpoint).address, real }))
   }
 
-  /** Whether a message to an address no endpoint has can go out: a loopback `host:port` only. */
+  /** Whether a message to an address no endpoint has can go out: a loopback `host:port`, or a bare IPv4 of the run's /24s. */
   reachesOutside(address: string): boolean {
+    if (this.outsideReal(address)) return true
     const split = splitAddress(address)
     return split !== null && isLoopback(split.host)
+  }
+
+  /** A bare IPv4 nobody in the run has, where it would live: 127.b.c.d on the run's port. */
+  private outsideReal(address: string): string | null {
+    const host = loopbackHostOf(address)
+    return host && this.subnetPort !== null ? `${host}:${this.subnetPort}` : null
   }
 
   unsendable(msg: Message): string | null {
@@ -113,10 +131,11 @@ export class RealSockets {
    * after that many ms: the link model's latency (0 on a plain link), so copies can overtake.
    */
   carry(from: Endpoint, to: Endpoint | string, msg: Message, id: number, delays: number[]): void {
+    if (typeof to === 'string' && this.outsideReal(to)) this.probed.add(to)
     for (const delay of delays) {
       const write = (): void => {
         if (this.closed) return
-        const real = typeof to === 'string' ? to : this.realOf.get(to.name)
+        const real = typeof to === 'string' ? (this.outsideReal(to) ?? to) : this.realOf.get(to.name)
         if (!real) return
         const key = `${from.name}>${real}`
         if (typeof to !== 'string') (this.written.get(key) ?? this.written.set(key, []).get(key))?.push(id)
@@ -133,6 +152,9 @@ export class RealSockets {
       }
     }
   }
+
+  /** Bare IPv4 addresses messages went to that no endpoint has (probes): refusals name them. */
+  private readonly probed = new Set<string>()
 
   /** The link model lost `msg` from `from` to `to` before it was written (see Transport.lost). */
   lost(from: Endpoint, to: Endpoint | string, msg: Message): void {
@@ -164,7 +186,12 @@ export class RealSockets {
   }
 
   private logical(real: string): string {
-    return this.endpointAt.get(real)?.address ?? real
+    const known = this.endpointAt.get(real)?.address
+    if (known) return known
+    // A refused bare-IPv4 probe: the address the node sent to, not the loopback one.
+    const split = splitAddress(real)
+    if (split && this.subnetPort === split.port) for (const logical of this.probed) if (loopbackHostOf(logical) === split.host) return logical
+    return real
   }
 
   /** A program outside the lab, by its real address. */
@@ -173,4 +200,11 @@ export class RealSockets {
     if (!found) this.strangers.set(address, (found = { name: address, address, isClient: true, role: 'outside' }))
     return found
   }
+}
+
+/** `a.b.c.d` (a bare IPv4 address, not itself loopback) → `127.b.c.d`, where real mode serves it; else null. */
+function loopbackHostOf(address: string): string | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address)
+  if (!m || m[1] === '127') return null
+  return `127.${m[2]}.${m[3]}.${m[4]}`
 }
