@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { decodeMessage, encodeFrame, FrameReader } from '../../runtime/real/frames.ts'
+import { decodeResponse, encodeCall } from '../../runtime/real/xmlrpc.ts'
 
 const test = suite('npm run node')
 
@@ -91,21 +92,33 @@ test('a reliable socket served to the outside: a raw datagram is acknowledged an
   }
 })
 
-test('a viewservice coordinator served over TCP: an outside program pings it in frames and gets a view', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'distlab-node-'))
-  const config = join(dir, 'config.json')
-  writeFileSync(config, JSON.stringify({ deadPings: 5, tickInterval: 100 }))
-  const node = startNode('viewservice', 'coordinator', '--address', '127.0.0.1:0', '--config', config)
+test('a leader-kv server served over TCP: an outside program writes a GET frame and gets GET_OK back', async () => {
+  const node = startNode('leader-kv', 'server', '--address', '127.0.0.1:0')
   try {
     const [host, port] = (await node.address).split(':') as [string, string]
     const socket = connect({ host, port: Number(port) })
     const reader = new FrameReader()
     const reply = new Promise<unknown>((resolve) => socket.on('data', (chunk: Buffer) => reader.push(chunk).forEach((body) => resolve(decodeMessage(body)))))
-    socket.write(encodeFrame({ type: 'PING', viewnum: 0, name: 'outside' }))
-    const view = (await reply) as { type: string; number: number; master: string }
-    assert.is(view.number, 1)
-    assert.is(view.master, 'outside')
+    socket.write(encodeFrame({ type: 'GET', key: 'x', ts: 0 }))
+    assert.equal(await reply, { type: 'GET_OK', key: 'x', value: null, ts: 0 })
     socket.destroy()
+    node.child.kill('SIGTERM')
+    assert.is(await node.exit, 0)
+  } finally {
+    node.child.kill('SIGKILL')
+  }
+})
+
+test('a viewservice coordinator served over XML-RPC: ping(0, name) by HTTP POST returns the view', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlab-node-'))
+  const config = join(dir, 'config.json')
+  writeFileSync(config, JSON.stringify({ deadPings: 5, tickInterval: 100 }))
+  const node = startNode('viewservice', 'coordinator', '--address', '127.0.0.1:0', '--config', config)
+  try {
+    const address = await node.address
+    const response = await fetch(`http://${address}/RPC2`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: encodeCall('ping', [0, 'outside']) })
+    const result = decodeResponse(await response.text())
+    assert.equal(result, { ok: true, value: { number: 1, master: 'outside', backup: null } })
     node.child.kill('SIGTERM')
     assert.is(await node.exit, 0)
   } finally {

@@ -145,6 +145,23 @@ test('a raw UDP datagram from outside reaches a reliable socket and is acknowled
   })
 })
 
+test('a real run whose node throws fails, and stopping it still closes every port it opened', async () => {
+  let ports: number[] = []
+  await withCluster({ mode: 'real', nodes: [{ name: 'a', module: fixture('misbehaving') }, { name: 'b', module: pingpong }] }, async (cluster) => {
+    ports = cluster.sockets.map((s) => Number(s.real.split(':')[1]))
+    const failed = cluster.client('g').call('a', { type: 'THROW' }, { timeout: 3000 }).then(() => null, (e: Error) => e)
+    const err = await failed
+    assert.ok(isDistlabError(err, 'NODE_FAILED'), `the run fails with the node's error: ${err?.message}`)
+  })
+  for (const port of ports) {
+    const refused = await open(port).then(
+      (s) => (s.destroy(), null),
+      (e: NodeJS.ErrnoException) => e.code,
+    )
+    assert.is(refused, 'ECONNREFUSED', `port ${port} is closed after the failed run`)
+  }
+})
+
 test('serve() is refused in sim, where time moves only while a driver waits', async () => {
   await withCluster({ nodes: [{ name: 'a', module: pingpong }] }, async (cluster) => {
     let err: unknown = null
