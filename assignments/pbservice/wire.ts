@@ -1,7 +1,6 @@
 // The pbservice server over XML-RPC in real mode (seed 000 §4: put, put_backup, get; servers ping
 // the coordinator). See spec.md, "On the wire".
-import { asStruct, fromStruct, mergeRpcMaps, type RpcMap } from '../../runtime/real/rpcMap.ts'
-import type { Message } from '../../runtime/node/types.ts'
+import { asStruct, fromStruct, mergeRpcMaps, type Message, type RpcMap } from '../../runtime/index.ts'
 import { viewserviceRpc } from '../viewservice/wire.ts'
 import type { GetOk } from './messages.ts'
 

@@ -1,7 +1,6 @@
 // The coordinator over XML-RPC in real mode (seed 000 §3: servers call ping() on the coordinator,
 // clients call master()). See spec.md, "On the wire".
-import type { RpcMap } from '../../runtime/real/rpcMap.ts'
-import type { Message } from '../../runtime/node/types.ts'
+import type { Message, RpcMap } from '../../runtime/index.ts'
 import type { MasterReply, ViewReply } from './messages.ts'
 
 const view = (reply: Message): { number: number; master: string | null; backup: string | null } => {

@@ -11,7 +11,8 @@ import { Dynamo, addressOf } from '../../graders/dynamo/dynamoCluster.ts'
 const test = suite('dynamo reference')
 const dynamo = findAssignment('dynamo')
 
-for (const seed of [1, 2, 3]) {
+// One seed here; `npm run seeds dynamo` (test:full) runs the grader's membership tests on twenty.
+for (const seed of [1]) {
   test(`two nodes joining at once: each of 20 keys ends on exactly its 3 replicas (seed ${seed})`, async () => {
     const solution = await loadSolution({ roles: dynamo.roles, referenceDir: dynamo.referenceDir })
     const t = new GraderTestContext({ seed, solution, timeLimit: 120_000 })
