@@ -2,65 +2,19 @@
 // `npm run node` process, typed at through stdin, JSON over TCP between them. The transcript of
 // every console must be what the sim grader's console-transcript expects. Bounded: every process
 // is killed after 60 s whatever happens; ports are free ones on 127.0.0.1.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createServer } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { expectedConsoles, firstDifference, type Op } from '../../graders/leader-kv/transcript.ts'
+import { startNode, type NodeProcess } from './nodeProcess.ts'
 
 const test = suite('leader-kv in five consoles')
 
-interface Console {
+interface Console extends NodeProcess {
   name: string
-  child: ChildProcessWithoutNullStreams
-  address: Promise<string>
-  lines: string[]
-  /** Resolves once stdout has more than `n` lines. */
-  linesAfter(n: number): Promise<string>
-  exit: Promise<number | null>
 }
 
-function open(name: string, args: string[]): Console {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli/node.ts', 'leader-kv', ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const lines: string[] = []
-  let partial = ''
-  let err = ''
-  const waiters: Array<{ n: number; resolve: (line: string) => void }> = []
-  let onAddress: (a: string) => void = () => {}
-  const address = new Promise<string>((resolve) => (onAddress = resolve))
-  child.stdout.on('data', (chunk: Buffer) => {
-    partial += chunk.toString()
-    const parts = partial.split('\n')
-    partial = parts.pop() ?? ''
-    lines.push(...parts)
-    for (const w of [...waiters]) {
-      if (lines.length > w.n) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve(lines[w.n] as string)
-      }
-    }
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString()
-    const m = / on (127\.0\.0\.1:\d+) over TCP/.exec(err)
-    if (m) onAddress(m[1] as string)
-  })
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer)
-      resolve(code)
-    }),
-  )
-  return {
-    name,
-    child,
-    address,
-    lines,
-    exit,
-    linesAfter: (n) => (lines.length > n ? Promise.resolve(lines[n] as string) : new Promise((resolve) => waiters.push({ n, resolve }))),
-  }
-}
+const open = (name: string, args: string[]): Console => ({ name, ...startNode(['leader-kv', ...args]) })
 
 /** A port nobody uses right now (the servers must know each other's before they start). */
 function freePort(): Promise<number> {
@@ -88,7 +42,7 @@ test('three servers and two clients in five processes print exactly the lines of
       const c = client(name)
       const before = c.lines.length
       c.child.stdin.write(lines.map((l) => `${l}\n`).join(''))
-      return c.linesAfter(before)
+      return c.lineAt(before)
     }
     for (const name of ['c1', 'c2']) client(name).child.stdin.write(['INIT', ...servers].map((l) => `${l}\n`).join(''))
     const put = async (name: string, key: string, value: string): Promise<void> => {

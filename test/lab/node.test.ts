@@ -1,6 +1,6 @@
 // `npm run node`: one node in real mode in the foreground, talking to programs outside the lab.
 // Each run is bounded (killed after 30 s whatever happens) and listens on 127.0.0.1 only.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { startNode as start } from './nodeProcess.ts'
 import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,47 +12,7 @@ import { decodeMessage, encodeFrame, FrameReader } from '../../runtime/real/fram
 import { decodeResponse, encodeCall } from '../../runtime/real/xmlrpc.ts'
 
 const test = suite('npm run node')
-
-interface Running {
-  child: ChildProcessWithoutNullStreams
-  /** The real address it printed on stderr. */
-  address: Promise<string>
-  /** Resolves when stdout has a line matching `pattern`. */
-  line(pattern: RegExp): Promise<string>
-  exit: Promise<number | null>
-}
-
-function startNode(...args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli/node.ts', ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-  let out = ''
-  let err = ''
-  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = []
-  let onAddress: (a: string) => void = () => {}
-  const address = new Promise<string>((resolve) => (onAddress = resolve))
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString()
-    for (const w of [...waiters]) {
-      const found = out.split('\n').find((l) => w.pattern.test(l))
-      if (found) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve(found)
-      }
-    }
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString()
-    const m = / on (127\.\d+\.\d+\.\d+:\d+) over /.exec(err)
-    if (m) onAddress(m[1] as string)
-  })
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer)
-      resolve(code)
-    }),
-  )
-  return { child, address, exit, line: (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve })) }
-}
+const startNode = (...args: string[]): ReturnType<typeof start> => start(args, 30_000)
 
 test('a reliable socket served to the outside: a raw datagram is acknowledged and printed, a typed sendto goes out, Ctrl-C closes the port', async () => {
   const node = startNode('reliable-udp', 'socket', '--address', '127.0.0.1:0')
@@ -129,15 +89,11 @@ test('a viewservice coordinator served over XML-RPC: ping(0, name) by HTTP POST 
 
 test('bad input: an unknown role and an address off loopback get one clear line and exit 1', async () => {
   const role = startNode('reliable-udp', 'server', '--address', '127.0.0.1:0')
-  let err = ''
-  role.child.stderr.on('data', (c: Buffer) => (err += c.toString()))
   assert.is(await role.exit, 1)
-  assert.match(err, /name a role of reliable-udp: socket/)
+  assert.match(role.stderr(), /name a role of reliable-udp: socket/)
   const off = startNode('reliable-udp', 'socket', '--address', '10.0.0.1:9000')
-  let err2 = ''
-  off.child.stderr.on('data', (c: Buffer) => (err2 += c.toString()))
   assert.is(await off.exit, 1)
-  assert.match(err2, /--address must be a loopback address with a port/)
+  assert.match(off.stderr(), /--address must be a loopback address with a port/)
 })
 
 test.run()
