@@ -56,8 +56,8 @@ export class RealSockets {
   private readonly bound = new Map<string, Promise<void>>()
   private readonly strangers = new Map<string, Endpoint>()
   private readonly held = new Set<NodeJS.Timeout>()
-  /** `from>real`: ids of messages written and not yet arrived, oldest first. */
-  private readonly written = new Map<string, number[]>()
+  /** `from>real`: messages written and not yet arrived, with their ids, oldest first. */
+  private readonly written = new Map<string, Array<{ id: number; msg: Message }>>()
   /** The port every bare-IPv4 endpoint of the run listens on (chosen by the first one bound). */
   private subnetPort: number | null = null
   private closed = false
@@ -68,7 +68,13 @@ export class RealSockets {
   ) {
     const events = {
       arrived: (to: Endpoint, from: string, msg: Message) => this.arrived(to, from, msg),
-      refused: (from: Endpoint, to: string, msg: Message) => this.sink.refused(from, this.logical(to), msg),
+      refused: (from: Endpoint, to: string, msg: Message) => {
+        // It will not arrive: its id must not be given to the next message on that link.
+        const ids = this.written.get(`${from.name}>${to}`)
+        const index = ids?.findIndex((w) => w.msg === msg) ?? -1
+        if (index >= 0) ids?.splice(index, 1)
+        this.sink.refused(from, this.logical(to), msg)
+      },
       problem: (endpoint: string, text: string) => this.sink.problem(endpoint, text),
     }
     if (options.transport === 'xmlrpc' && !options.rpc) throw new Error("transport 'xmlrpc' needs the assignment's rpc map (which message is which method)")
@@ -138,8 +144,7 @@ export class RealSockets {
         const real = typeof to === 'string' ? (this.outsideReal(to) ?? to) : this.realOf.get(to.name)
         if (!real) return
         const key = `${from.name}>${real}`
-        if (typeof to !== 'string') (this.written.get(key) ?? this.written.set(key, []).get(key))?.push(id)
-        this.transport.write(from, real, msg)
+        if (this.transport.write(from, real, msg) && typeof to !== 'string') (this.written.get(key) ?? this.written.set(key, []).get(key))?.push({ id, msg })
       }
       const opened = Promise.all([this.open(from), typeof to === 'string' ? undefined : this.open(to)])
       if (delay <= 0) void opened.then(write, () => {})
@@ -151,6 +156,11 @@ export class RealSockets {
         this.held.add(timer)
       }
     }
+  }
+
+  /** An arrival at `to` was dropped before its node took it (see Transport.undelivered). */
+  undelivered(to: Endpoint, msg: Message): void {
+    this.transport.undelivered?.(to, msg)
   }
 
   /** Bare IPv4 addresses messages went to that no endpoint has (probes): refusals name them. */
@@ -181,7 +191,7 @@ export class RealSockets {
     const known = this.endpointAt.get(fromReal)
     const from = known ?? this.stranger(fromReal)
     const ids = known ? this.written.get(`${known.name}>${this.realOf.get(to.name)}`) : undefined
-    this.sink.arrive(to, from, msg, ids?.shift() ?? null)
+    this.sink.arrive(to, from, msg, ids?.shift()?.id ?? null)
     this.clock.poke()
   }
 

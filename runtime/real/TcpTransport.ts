@@ -13,6 +13,11 @@ import { splitAddress, type Transport, type TransportEvents } from './Transport.
  * process, and a node sending to ever new addresses must not starve it (what is over is refused).
  */
 export const MAX_CONNECTIONS = 1024
+/**
+ * Connections accepted and not (yet) known as the run's own (no hello): programs outside the run.
+ * Each may buffer a frame of up to 64 MiB; past this many, new ones are closed at once.
+ */
+export const MAX_STRANGERS = 64
 
 interface Outgoing {
   socket: Socket
@@ -29,6 +34,8 @@ export class TcpTransport implements Transport {
   /** `endpoint>address` → a connection an outside program opened to the endpoint. */
   private readonly inbound = new Map<string, Socket>()
   private readonly sockets = new Set<Socket>()
+  /** Accepted connections that have not said hello (see MAX_STRANGERS). */
+  private readonly strangers = new Set<Socket>()
   /** Connections from outside that speak JSON text rather than frames: answered in JSON text. */
   private readonly jsonText = new WeakSet<Socket>()
 
@@ -58,25 +65,26 @@ export class TcpTransport implements Transport {
     }
   }
 
-  write(from: Endpoint, to: string, msg: Message): void {
+  write(from: Endpoint, to: string, msg: Message): boolean {
     const key = `${from.name}>${to}`
     const open = this.outgoing.get(key)
     if (open) {
       if (open.connected) open.socket.write(encodeFrame(msg))
       else open.waiting.push(msg)
-      return
+      return true
     }
     const back = this.inbound.get(key)
     if (back && !back.destroyed) {
       back.write(this.jsonText.has(back) ? encodeJsonLine(msg) : encodeFrame(msg))
-      return
+      return true
     }
     if (this.outgoing.size >= MAX_CONNECTIONS) {
       this.events.problem(from.name, `a message to ${to} was not sent: the run already holds ${MAX_CONNECTIONS} TCP connections`)
       this.events.refused(from, to, msg)
-      return
+      return false
     }
     this.connect(from, to, key).waiting.push(msg)
+    return true
   }
 
   async close(): Promise<void> {
@@ -116,6 +124,13 @@ export class TcpTransport implements Transport {
   }
 
   private accept(endpoint: Endpoint, socket: Socket): void {
+    if (this.strangers.size >= MAX_STRANGERS) {
+      this.events.problem(endpoint.name, `a connection from ${socket.remoteAddress}:${socket.remotePort} was closed: ${MAX_STRANGERS} connections from outside the run are open already`)
+      socket.destroy()
+      return
+    }
+    this.strangers.add(socket)
+    socket.on('close', () => this.strangers.delete(socket))
     this.track(socket)
     socket.setNoDelay(true)
     const remote = `${socket.remoteAddress}:${socket.remotePort}`
@@ -148,7 +163,10 @@ export class TcpTransport implements Transport {
           this.events.problem(endpoint.name, `a frame from ${from} that is not a JSON message with a string "type" (ignored)`)
           continue
         }
-        if (first && isHello(msg)) from = msg.address
+        if (first && isHello(msg)) {
+          from = msg.address
+          this.strangers.delete(socket)
+        }
         else if (!isHello(msg)) this.events.arrived(endpoint, from, msg)
         first = false
       }

@@ -22,13 +22,15 @@ export interface Transport {
   open(endpoint: Endpoint, host: string, port: number): Promise<string>
   /** Why this message cannot travel on this transport, or null if it can (checked at send time). */
   unsendable(msg: Message): string | null
-  /** Writes `msg` from `from`'s socket to the real address `to`. */
-  write(from: Endpoint, to: string, msg: Message): void
+  /** Writes `msg` from `from`'s socket to the real address `to`; false if it was not sent at all. */
+  write(from: Endpoint, to: string, msg: Message): boolean
   /**
    * The runtime lost `msg` on its way (a fault): a transport that pairs answers with calls (XML-RPC)
    * lets the call it would have answered fail, as a lost response does.
    */
   lost?(from: Endpoint, to: string, msg: Message): void
+  /** A message that arrived at `to` was dropped before its node took it (down, partitioned): a call it made fails. */
+  undelivered?(to: Endpoint, msg: Message): void
   /** Closes every socket; resolves when they are closed. */
   close(): Promise<void>
 }

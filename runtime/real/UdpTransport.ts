@@ -37,12 +37,13 @@ export class UdpTransport implements Transport {
     return null
   }
 
-  write(from: Endpoint, to: string, msg: Message): void {
+  write(from: Endpoint, to: string, msg: Message): boolean {
     const socket = this.sockets.get(from.name)
     const target = splitAddress(to)
-    if (!socket || !target) return
+    if (!socket || !target) return false
     const data = (msg as unknown as { data: Uint8Array }).data
     socket.send(data, target.port, target.host)
+    return true
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // callee knows who calls; the call's result (or fault) comes back to the caller as the reply
 // message. A call that arrives is handed to the node as the request message; the node's reply to
 // the caller answers it, oldest call first. A program outside the lab calls like any XML-RPC client.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 import { isReply, methodOf, paramsOf, requestOf, type RpcMap } from './rpcMap.ts'
@@ -31,6 +31,8 @@ export class XmlRpcTransport implements Transport {
   private readonly pending = new Map<string, PendingCall[]>()
   /** Calls each outside caller made: numbers the requests `fill` completes. */
   private readonly calls = new Map<string, number>()
+  /** Calls the run's nodes are making: aborted at close, and after ANSWER_WITHIN_MS. */
+  private readonly outgoing = new Set<ClientRequest>()
 
   constructor(
     private readonly events: TransportEvents,
@@ -52,16 +54,45 @@ export class XmlRpcTransport implements Transport {
   }
 
   unsendable(msg: Message): string | null {
-    if (methodOf(this.map, msg.type) || isReply(this.map, msg.type)) return null
+    const found = methodOf(this.map, msg.type)
+    if (found) {
+      try {
+        encodeCall(found[0], paramsOf(found[1], msg))
+        return null
+      } catch (err) {
+        return `${found[0]}() cannot be sent over XML-RPC: ${(err as Error).message}`
+      }
+    }
+    if (isReply(this.map, msg.type)) return null
     return `real mode over XML-RPC carries the methods ${Object.keys(this.map.methods).join(', ')} and their answers; a '${msg.type}' message is none of them`
   }
 
-  write(from: Endpoint, to: string, msg: Message): void {
+  write(from: Endpoint, to: string, msg: Message): boolean {
     const waiting = this.pending.get(`${from.name}>${to}`)
     if (isReply(this.map, msg.type) && waiting?.length) return this.answer(waiting, msg)
     const found = methodOf(this.map, msg.type)
-    if (!found) return this.events.problem(from.name, `a '${msg.type}' to ${to} answers no call waiting from ${to}: not sent`)
+    if (!found) {
+      this.events.problem(from.name, `a '${msg.type}' to ${to} answers no call waiting from ${to}: not sent`)
+      return false
+    }
     this.call(from, to, found[0], msg)
+    return true
+  }
+
+  /** A call that arrived was dropped before its node took it: it fails as an unanswered call does (its connection drops). */
+  undelivered(to: Endpoint, msg: Message): void {
+    const prefix = `${to.name}>`
+    for (const [key, waiting] of this.pending) {
+      if (!key.startsWith(prefix)) continue
+      const index = waiting.findIndex((c) => c.request === msg)
+      if (index < 0) continue
+      const [call] = waiting.splice(index, 1)
+      if (call) {
+        clearTimeout(call.timer)
+        call.response.destroy()
+      }
+      return
+    }
   }
 
   /** A lost answer: the oldest call waiting from that caller fails as a lost response does (its connection drops). */
@@ -69,11 +100,14 @@ export class XmlRpcTransport implements Transport {
     const waiting = this.pending.get(`${from.name}>${to}`)
     if (!isReply(this.map, msg.type) || !waiting?.length) return
     const call = this.takeCall(waiting, msg)
+    if (!call) return
     clearTimeout(call.timer)
     call.response.destroy()
   }
 
   async close(): Promise<void> {
+    for (const req of this.outgoing) req.destroy()
+    this.outgoing.clear()
     for (const calls of this.pending.values()) for (const call of calls) clearTimeout(call.timer)
     this.pending.clear()
     const closing = [...this.servers.values()].map(({ server }) => {
@@ -108,6 +142,10 @@ export class XmlRpcTransport implements Transport {
           this.events.arrived(from, to, reply)
         }),
     )
+    this.outgoing.add(req)
+    req.on('close', () => this.outgoing.delete(req))
+    // A callee that never answers: the call is abandoned, as a lost answer.
+    req.setTimeout(ANSWER_WITHIN_MS, () => req.destroy())
     req.on('error', (err: NodeJS.ErrnoException) => {
       // Nobody listens: as a connect that fails. A connection dropped after the call went out is a
       // lost answer (the runtime lost it on purpose, or the callee went away): nothing comes back.
@@ -172,23 +210,32 @@ export class XmlRpcTransport implements Transport {
     })
   }
 
-  /** The call a reply answers: the one it names (RpcMap.correlate), or the oldest waiting from that caller. */
-  private takeCall(waiting: PendingCall[], reply: Message): PendingCall {
+  /**
+   * The call a reply answers: the one it names (RpcMap.correlate), or the oldest waiting from that
+   * caller; null when it names one no longer waiting (a duplicate, a late answer): nothing is answered.
+   */
+  private takeCall(waiting: PendingCall[], reply: Message): PendingCall | null {
     const key = this.map.correlate
     const named = key === undefined ? undefined : (reply as unknown as Record<string, unknown>)[key]
-    const index = named === undefined ? 0 : Math.max(0, waiting.findIndex((c) => (c.request as unknown as Record<string, unknown>)[key as string] === named))
-    return waiting.splice(index, 1)[0] as PendingCall
+    const index = named === undefined ? 0 : waiting.findIndex((c) => (c.request as unknown as Record<string, unknown>)[key as string] === named)
+    return index < 0 ? null : (waiting.splice(index, 1)[0] ?? null)
   }
 
-  private answer(waiting: PendingCall[], reply: Message): void {
+  private answer(waiting: PendingCall[], reply: Message): boolean {
     const call = this.takeCall(waiting, reply)
+    if (!call) return false
     clearTimeout(call.timer)
     const spec = this.map.methods[call.method]
     let body: string
-    if (reply.type === this.map.fault.type) body = encodeFault(1, String((reply as unknown as Record<string, unknown>)[this.map.fault.field] ?? 'error'))
-    else if (spec && spec.replies.includes(reply.type)) body = encodeResponse(spec.result(reply))
-    else body = encodeFault(-32603, `${call.method}() was answered with '${reply.type}', which is not one of its answers (${spec?.replies.join(', ')})`)
+    try {
+      if (reply.type === this.map.fault.type) body = encodeFault(1, String((reply as unknown as Record<string, unknown>)[this.map.fault.field] ?? 'error'))
+      else if (spec && spec.replies.includes(reply.type)) body = encodeResponse(spec.result(reply))
+      else body = encodeFault(-32603, `${call.method}() was answered with '${reply.type}', which is not one of its answers (${spec?.replies.join(', ')})`)
+    } catch (err) {
+      body = encodeFault(-32603, `the answer to ${call.method}() cannot be written as XML-RPC: ${(err as Error).message}`)
+    }
     call.response.writeHead(200, { 'content-type': 'text/xml' }).end(body)
+    return true
   }
 }
 

@@ -12,6 +12,8 @@ import type { Message } from '../node/types.ts'
 
 /** The largest frame either side accepts: a bigger length is a broken or hostile peer. */
 export const MAX_FRAME = 64 << 20
+/** The largest message in JSON text (what a hand-written client sends; bulk data goes in frames). */
+export const MAX_JSON_TEXT = 1 << 20
 export const HELLO_TYPE = 'distlab.hello'
 
 export interface Hello {
@@ -100,7 +102,7 @@ export class JsonTextReader {
       this.start = 0
     }
     this.scanned = this.text.length
-    if (this.text.length > MAX_FRAME) this.error = `a JSON message over ${MAX_FRAME >> 20} MiB`
+    if (this.text.length > MAX_JSON_TEXT) this.error = `a JSON text message over ${MAX_JSON_TEXT >> 20} MiB (send bigger ones in frames)`
     return objects
   }
 }

@@ -23,14 +23,19 @@ export function encodeResponse(result: XmlRpcValue): string {
   return `<?xml version="1.0"?>\n<methodResponse><params><param>${value(result)}</param></params></methodResponse>\n`
 }
 
-export function encodeFault(code: number, message: string): string {
+/** A fault's message may quote what a caller sent: characters XML cannot carry become `?`. */
+export function encodeFault(code: number, text: string): string {
+  const message = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '?')
   return `<?xml version="1.0"?>\n<methodResponse><fault>${value({ faultCode: code, faultString: message })}</fault></methodResponse>\n`
 }
 
 function value(v: XmlRpcValue): string {
   if (v === null || v === undefined) return '<value><nil/></value>'
   if (typeof v === 'boolean') return `<value><boolean>${v ? 1 : 0}</boolean></value>`
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? `<value><int>${v}</int></value>` : `<value><double>${v}</double></value>`
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TypeError(`XML-RPC has no ${v}`)
+    return Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 ? `<value><int>${v}</int></value>` : `<value><double>${v}</double></value>`
+  }
   if (typeof v === 'string') return `<value><string>${escape(v)}</string></value>`
   if (v instanceof Uint8Array) return `<value><base64>${Buffer.from(v).toString('base64')}</base64></value>`
   if (Array.isArray(v)) return `<value><array><data>${v.map(value).join('')}</data></array></value>`
@@ -40,8 +45,10 @@ function value(v: XmlRpcValue): string {
     .join('')}</struct></value>`
 }
 
+/** Text as XML character data; characters XML 1.0 cannot carry are a TypeError (send them as base64). */
 function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(text)) throw new TypeError('a string with a control character XML cannot carry (send bytes as a Uint8Array: base64)')
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;')
 }
 
 // ---- reading ------------------------------------------------------------------------------------
@@ -85,13 +92,14 @@ function readValue(element: Element): XmlRpcValue {
     case 'i4':
     case 'i8': {
       const n = Number(text.trim())
-      if (!Number.isInteger(n)) throw new Error(`<${typed.name}> holds ${JSON.stringify(text)}, not an integer`)
+      if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new Error(`<${typed.name}> holds ${JSON.stringify(text)}, not an integer this side can hold exactly`)
       return n
     }
     case 'boolean':
       if (text.trim() !== '0' && text.trim() !== '1') throw new Error(`<boolean> holds ${JSON.stringify(text)}, not 0 or 1`)
       return text.trim() === '1'
     case 'double':
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) throw new Error(`<double> holds ${JSON.stringify(text)}, not a number`)
       return Number(text.trim())
     case 'string':
       return text

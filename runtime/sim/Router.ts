@@ -88,7 +88,7 @@ export class Router {
       return id
     }
     if (this.real) {
-      const route = this.network.route(from, to, now)
+      const route = this.network.route(from, to, now, () => messageSize(msg))
       if (route.drop) {
         this.drop(id, from, to.name, msg, route.drop)
         this.real.lost(from, to, msg)

@@ -65,6 +65,8 @@ interface Entry {
 
 export class Simulation {
   private current = 0
+  /** Real mode: a step's entries are being applied (time holds still meanwhile). */
+  private applying = false
   readonly stats: SimulationStats = { events: 0, steps: 0, sent: 0, delivered: 0, dropped: 0 }
   /** What the driver awaits, and the pump that runs this simulation meanwhile. */
   readonly waits: Waits
@@ -92,21 +94,19 @@ export class Simulation {
   }
 
   /**
-   * The current time. In real mode, between items, it follows the wall clock up to the next item
-   * that is due (never past it: times in the trace never go back), so a driver's deadline counts
-   * from the moment it is set.
+   * The current time. In real mode it is the wall clock's, never going back: a driver's deadline
+   * counts from the moment it is set, and items handled late take the time they are handled at
+   * (handledAt), so times in the trace only grow.
    */
   get now(): number {
     const real = this.options.real
-    if (!real) return this.current
-    const node = this.peekNode()
-    const main = this.peekMain()
-    const due = Math.min(node?.t ?? Infinity, main?.t ?? Infinity)
-    return Math.max(this.current, Math.min(real.clock.now(), due))
+    // While a step's effects are applied, its instant holds: every record of an entry has its time.
+    if (real && !this.applying) this.current = Math.max(this.current, real.clock.now())
+    return this.current
   }
 
   set now(t: number) {
-    this.current = t
+    this.current = this.options.real ? Math.max(this.current, t) : t
   }
 
   /** Set when the run failed (a node threw or hung, the time limit passed); the run is over. */
@@ -205,6 +205,7 @@ export class Simulation {
       return
     }
     if (this.network.rules.blocks(item.from, item.to)) {
+      this.options.real?.undelivered(item.to, item.msg)
       this.router.drop(item.id, item.from, item.to.name, item.msg, 'partition')
       return
     }
@@ -250,6 +251,20 @@ export class Simulation {
       for (const e of reply.entries) entries.push({ key: e.key, t: e.t, node, records: null, effects: e.effects })
     }
     entries.sort((a, b) => compareKeys(a.key, b.key))
+    this.applying = true
+    try {
+      this.applyEntries(entries, last)
+    } finally {
+      this.applying = false
+    }
+    if (this.waits.failure) return
+    this.stats.events += handled
+    this.waits.countEvents(handled)
+  }
+
+  /** Applies a step's entries in key order (see step). */
+  private applyEntries(entries: Entry[], start: number): void {
+    let last = start
     // Applied in key order. A failure ends the run at its key, as if events had been handled one
     // by one: nothing later in the step happens, on any node.
     for (const entry of entries) {
@@ -270,8 +285,6 @@ export class Simulation {
     }
     if (this.waits.failure) return
     this.now = last
-    this.stats.events += handled
-    this.waits.countEvents(handled)
   }
 
   /** Turns a queue item into a host item, or drops it (with its trace record) if it cannot be. */
@@ -299,6 +312,7 @@ export class Simulation {
         const unsent = item.queued !== undefined && (item.from as SimNode).endedBefore(item.queued.incarnation, item.queued.leaves)
         const reason: DropReason | null = unsent ? 'sender down' : node.status !== 'up' ? 'node down' : this.network.rules.blocks(item.from, node) ? 'partition' : null
         if (reason) {
+          this.options.real?.undelivered(node, item.msg)
           this.stats.dropped++
           note({ t: item.t, node: item.from.name, kind: 'drop', id: item.id, from: item.from.name, to: node.name, reason, type: item.msg.type })
           const notify = item.notify
@@ -332,7 +346,7 @@ export class Simulation {
    */
   private handledAt(item: { t: number }): number {
     const real = this.options.real
-    if (real) item.t = Math.max(item.t, real.clock.now())
+    if (real) item.t = Math.max(item.t, this.now)
     return item.t
   }
 
