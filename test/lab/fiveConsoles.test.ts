@@ -63,9 +63,13 @@ test('three servers and two clients in five processes print exactly the lines of
     await put('c2', 'k1', 'v2')
     await put('c1', 'k2', 'w1')
     await get('c1', 'k1')
-    // Let the last replications print, then compare every console with the seed's lines.
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Wait (bounded) until every console has printed as many lines as the seed expects, then compare.
     const expected = expectedConsoles(ops, consoles.map((c) => c.name), { leader: 's1', followers: ['s2', 's3'], addressOf: (name) => byName.get(name) as string })
+    const printed = (c: Console): Promise<unknown> => {
+      const n = expected[c.name]?.length ?? 0
+      return n === 0 ? Promise.resolve() : Promise.race([c.lineAt(n - 1), new Promise((resolve) => setTimeout(resolve, 10_000))])
+    }
+    await Promise.all(consoles.map(printed))
     for (const c of consoles) {
       const difference = firstDifference(c.lines, expected[c.name] ?? [])
       assert.is(difference, null, `${c.name}'s console: ${difference}\n${c.lines.join('\n')}`)
