@@ -64,9 +64,7 @@ await runCli(USAGE, async (argv) => {
   }
   process.once('SIGINT', () => stop('interrupted'))
   process.once('SIGTERM', () => stop('terminated'))
-  input.on('close', () => {
-    // End of stdin (a pipe closed) does not stop a server: only a signal does.
-  })
+  // End of stdin (a pipe closed) does not stop the node: only a signal does.
   try {
     await cluster.serve()
     return 0

@@ -30,10 +30,11 @@ export class Router {
   private msgIds = 0
   /** Buffers already promised to a transfer. */
   private readonly claimed = new WeakSet<ArrayBuffer>()
-  /** Real mode: messages whose sender wants to hear if nobody is there, by id (until they arrive). */
-  private readonly notifyOf = new Map<number, number>()
-  /** Real mode: the same, by sender and address, for a refused connection (a probe may send one message object to many). */
-  private readonly notifyOfSent = new Map<string, Array<{ id: number; incarnation: number }>>()
+  /**
+   * Real mode: messages whose sender wants to hear if nobody is there, by `sender>address`, until
+   * they arrive (the incarnation rides with the delivery) or the connection is refused (a notice).
+   */
+  private readonly notifyOf = new Map<string, Array<{ id: number; incarnation: number }>>()
 
   constructor(
     private readonly sim: Pick<Simulation, 'now' | 'stats' | 'nextSeq' | 'enqueue' | 'enqueueMain'>,
@@ -93,10 +94,7 @@ export class Router {
         this.drop(id, from, to.name, msg, route.drop)
         this.real.lost(from, to, msg)
       } else {
-        if (notify !== undefined) {
-          this.notifyOf.set(id, notify)
-          this.rememberNotify(from, toAddress, id, notify)
-        }
+        if (notify !== undefined) this.rememberNotify(from, toAddress, id, notify)
         this.real.carry(from, to, msg, id, route.arrivals.map((t) => t - now))
       }
       return id
@@ -122,27 +120,23 @@ export class Router {
    */
   arrive(t: number, to: Endpoint, from: Endpoint, msg: Message, id: number | null): void {
     const msgId = id ?? ++this.msgIds
-    const notify = id === null ? undefined : this.notifyOf.get(id)
-    if (id !== null && notify !== undefined) {
-      this.notifyOf.delete(id)
-      const queue = this.notifyOfSent.get(`${from.name}>${to.address}`)
-      const index = queue?.findIndex((n) => n.id === id) ?? -1
-      if (index >= 0) queue?.splice(index, 1)
-    }
+    const queue = id === null ? undefined : this.notifyOf.get(`${from.name}>${to.address}`)
+    const index = queue?.findIndex((n) => n.id === id) ?? -1
+    const notify = index >= 0 ? queue?.splice(index, 1)[0]?.incarnation : undefined
     if (to.isClient) this.sim.enqueueMain({ t, seq: this.sim.nextSeq(), kind: 'deliver', to: to as ClientReceiver, from, id: msgId, msg })
     else this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'deliver', node: to as SimNode, from, id: msgId, msg, transfer: false, notify })
   }
 
   /** Real mode: nobody listens at `toAddress`; the sender hears so if it asked. */
   refused(from: Endpoint, toAddress: string, msg: Message): void {
-    const asked = this.notifyOfSent.get(`${from.name}>${toAddress}`)?.shift()
+    const asked = this.notifyOf.get(`${from.name}>${toAddress}`)?.shift()
     this.drop(asked?.id ?? 0, from, toAddress, msg, 'node down')
     if (asked && isNode(from)) this.events.notifyUnreachable(from, asked.incarnation, toAddress, asked.id, msg, false)
   }
 
   private rememberNotify(from: Endpoint, toAddress: string, id: number, incarnation: number): void {
     const key = `${from.name}>${toAddress}`
-    const queue = this.notifyOfSent.get(key) ?? this.notifyOfSent.set(key, []).get(key)
+    const queue = this.notifyOf.get(key) ?? this.notifyOf.set(key, []).get(key)
     queue?.push({ id, incarnation })
   }
 

@@ -153,8 +153,7 @@ export class Simulation {
 
   /** Real mode: a socket brought `msg` to `to`, now (wall time); `id` null if it came from outside. */
   arrive(to: Endpoint, from: Endpoint, msg: Message, id: number | null): void {
-    const real = this.options.real as RealSockets
-    this.router.arrive(Math.max(this.current, real.clock.now()), to, from, msg, id)
+    this.router.arrive(this.now, to, from, msg, id)
   }
 
   /** Real mode: nobody listened at `toAddress`. */

@@ -22,6 +22,7 @@ test('a reliable socket served to the outside: a raw datagram is acknowledged an
     const port = Number(address.split(':')[1])
     await new Promise<void>((resolve) => raw.bind(0, '127.0.0.1', () => resolve()))
     const messages: Buffer[] = []
+    const firstMessage = new Promise<void>((resolve) => raw.once('message', () => resolve()))
     raw.on('message', (m, from) => {
       messages.push(m)
       if (m[0] === 0) raw.send(Buffer.from([1, ...m.subarray(1, 5)]), from.port, from.address)
@@ -29,7 +30,7 @@ test('a reliable socket served to the outside: a raw datagram is acknowledged an
     raw.send(Buffer.from([0, 0, 0, 0, 5, ...Buffer.from('hello')]), port, '127.0.0.1')
     const printed = await node.line(/^received from /)
     assert.is(printed, `received from 127.0.0.1:${raw.address().port}: hello`)
-    for (let i = 0; i < 100 && messages.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    await firstMessage
     assert.is(messages[0]?.toString('hex'), '0100000005', 'the datagram was acknowledged')
     node.child.stdin.write(`sendto 127.0.0.1:${raw.address().port} back at you\n`)
     const sent = await node.line(/^sent \d+$/)
