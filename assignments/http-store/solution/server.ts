@@ -1,0 +1,384 @@
+// An http-store server (reference). Read it as a statechart:
+//
+//   recovering ──(log read back, torn tail cut)──▶ serving
+//   serving, in parallel:
+//     http        each request is routed (routes.ts) and checked (tokens.ts), then raised as a
+//                 named event: req.auth, req.set, req.get, req.join, req.replicate, req.lookup, ...
+//     durability  clean ──record appended──▶ dirty ──after `sync`: fdatasync, then say what
+//                 waited for it (answers, propagations)──▶ clean             (group commit)
+//     heartbeat   every `ping`: members silent too long leave the list, every known node is
+//                 pinged, writes not yet acknowledged by a member are sent again
+//
+// A GET for keys this node lacks spawns a `chain` machine (chain.ts) that asks the next node; what
+// comes back is cached here on its way to the caller. spec.md has the rules and why.
+import { assign, enqueueActions, setup } from 'xstate'
+import { defineNode, httpRequest, jsonResponse, print, send, type Delivered, type HttpRequestMessage, type HttpResponseMessage, type NodeEffect, type NodeInput, type StdinEvent } from 'distlab/node'
+import { LIMITS, TIMING, type LookupAnswer, type ReplicateBody, type ServerConfig, type Stamp } from 'distlab/protocol/http-store'
+import { chainMachine, type ChainDone, type ReadOrigin } from './chain.ts'
+import { Data } from './data.ts'
+import { memberList, nextHop, silent, type Members } from './members.ts'
+import { NODE_ROUTES, OPEN_ROUTES, isRefusal, route, type Route } from './routes.ts'
+import { tick, witness, ZERO, newer } from './stamps.ts'
+import { StoreLog } from './storeLog.ts'
+import { checkToken, isNodeLogin, issueToken, nodeLogin } from './tokens.ts'
+
+/** A request this node made, by its number: what its answer means. */
+type Call =
+  | { kind: 'ping' | 'announce' | 'join'; to: string; at: number }
+  | { kind: 'replicate'; to: string; at: number; slot: string; stamp: Stamp }
+  | { kind: 'chain'; child: string; at: number }
+
+interface Context {
+  name: string
+  address: string
+  config: ServerConfig
+  dataDir: string
+  log: StoreLog | null
+  data: Data
+  clock: Stamp
+  members: Members
+  /** The token this node calls the others with. */
+  token: string
+  nextRid: number
+  calls: Record<number, Call>
+  /** member → `db/key` → the latest write of that key it has not acknowledged. */
+  outbox: Record<string, Record<string, ReplicateBody>>
+  /** Effects that wait for the next sync (answers and propagations of unsynced writes). */
+  afterSync: NodeEffect[]
+}
+
+type RouteEvent = { [K in Route['kind']]: { type: `req.${K}`; from: string; rid: number; route: Extract<Route, { kind: K }> } }[Route['kind']]
+type Event = Delivered<HttpRequestMessage> | Delivered<HttpResponseMessage> | StdinEvent | ChainDone | RouteEvent | { type: 'log.appended' }
+type ChainActor = { src: 'chain'; logic: typeof chainMachine; id: string | undefined }
+/** The `enqueue` of this machine's actions, for the helpers below. */
+type Enqueue = Parameters<Parameters<typeof enqueueActions<Context, Event, undefined, Event, ChainActor, never, never, never, NodeEffect>>[0]>[0]['enqueue']
+
+const CALLS_FORGOTTEN_AFTER_MS = 10_000
+const jsonHeaders = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })
+const line = (event: Event): string => (event.type === 'stdin' ? event.line.trim() : '')
+const slotOf = (db: string, key: string): string => `${db}/${key}`
+
+/** Says `effect` now, or after the next sync if this step appended to the log. */
+function say(context: Context, enqueue: Enqueue, effect: NodeEffect): void {
+  if (context.log?.unsynced) enqueue.assign({ afterSync: ({ context }) => [...context.afterSync, effect] })
+  else enqueue.emit(effect)
+}
+
+function answer(context: Context, enqueue: Enqueue, to: string, rid: number, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  say(context, enqueue, send(to, jsonResponse({ rid }, status, body, headers)))
+}
+
+/** Makes a request to another node, remembering what its answer is for. */
+function call(enqueue: Enqueue, rid: number, to: string, method: string, path: string, token: string, body: unknown, what: Call): NodeEffect {
+  enqueue.assign({ nextRid: ({ context }) => Math.max(context.nextRid, rid + 1), calls: ({ context }) => ({ ...context.calls, [rid]: what }) })
+  return send(to, httpRequest(rid, method, path, body === undefined ? { headers: jsonHeaders(token) } : { headers: jsonHeaders(token), body: JSON.stringify(body) }))
+}
+
+/** Adds (or refreshes) a member, logging it when it is new; says what changed. */
+function admit(context: Context, enqueue: Enqueue, address: string): void {
+  if (address === context.address) return
+  const known = context.members[address]
+  if (!known) context.log?.append({ op: 'member', address })
+  enqueue.assign({ members: ({ context }) => ({ ...context.members, [address]: { seen: Date.now(), up: true } }) })
+  if (!known) {
+    enqueue.raise({ type: 'log.appended' })
+    enqueue.emit(print(`member ${address} joined`))
+  } else if (!known.up) enqueue.emit(print(`member ${address} is back`))
+}
+
+/** Stores a write this node holds older (or not at all); says whether it was kept. */
+function keep(context: Context, enqueue: Enqueue, db: string, key: string, value: unknown, stamp: Stamp): boolean {
+  enqueue.assign({ clock: ({ context }) => witness(context.clock, stamp) })
+  if (!context.data.apply(db, key, { value, stamp })) return false
+  context.log?.append({ op: 'set', db, key, value, stamp })
+  enqueue.raise({ type: 'log.appended' })
+  return true
+}
+
+/** Answers a read from what this node holds, or starts a chain to the next node for what it lacks. */
+function read(context: Context, enqueue: Enqueue, origin: Omit<ReadOrigin, 'found'>, path: string[], budget: number): void {
+  const found: LookupAnswer['found'] = {}
+  for (const key of origin.keys) {
+    const held = context.data.get(origin.db, key)
+    if (held) found[key] = held
+  }
+  const missing = origin.keys.filter((k) => !(k in found))
+  const next = nextHop(context.address, context.members, path, Date.now())
+  const hopBudget = budget - TIMING.hopMarginMs
+  if (missing.length === 0 || next === undefined || path.length >= LIMITS.hops || hopBudget < TIMING.hopMarginMs) return finish(context, enqueue, { ...origin, found }, {})
+  const rid = context.nextRid
+  const child = `chain-${rid}`
+  enqueue.assign({ nextRid: rid + 1, calls: ({ context }) => ({ ...context.calls, [rid]: { kind: 'chain', child, at: Date.now() } }) })
+  enqueue.spawnChild('chain', {
+    id: child,
+    input: { rid, to: next, token: context.token, lookup: { db: origin.db, keys: missing, path: [...path, context.address], budget: hopBudget }, waitMs: budget - TIMING.hopMarginMs / 2, origin: { ...origin, found } },
+  })
+}
+
+/** Caches what a chain brought back, then answers whoever asked for the read. */
+function finish(context: Context, enqueue: Enqueue, origin: ReadOrigin, brought: LookupAnswer['found']): void {
+  const all = { ...origin.found }
+  for (const [key, held] of Object.entries(brought)) {
+    if (!origin.keys.includes(key)) continue
+    keep(context, enqueue, origin.db, key, held.value, held.stamp)
+    const mine = all[key]
+    if (!mine || newer(held.stamp, mine.stamp)) all[key] = held
+  }
+  const missing = origin.keys.filter((k) => !(k in all))
+  // An answer waits for the sync of what it cached (say() sees the log unsynced if anything was kept).
+  if (origin.kind === 'hop') return answer(context, enqueue, origin.replyTo, origin.rid, 200, { found: all, missing })
+  const values = Object.fromEntries(Object.entries(all).map(([k, held]) => [k, held.value]))
+  answer(context, enqueue, origin.replyTo, origin.rid, missing.length === origin.keys.length ? 404 : 200, { values, missing })
+}
+
+export const serverMachine = setup({
+  types: { input: {} as NodeInput<ServerConfig>, context: {} as Context, events: {} as Event, emitted: {} as NodeEffect },
+  actors: { chain: chainMachine },
+  delays: { sync: TIMING.syncMs, ping: TIMING.pingMs },
+  guards: {
+    isMkcluster: ({ event }) => /^mkcluster\s+\S+$/.test(line(event)),
+    isMembers: ({ event }) => line(event) === 'members',
+    answersPing: ({ context, event }) => event.type === 'HTTP_RESPONSE' && context.calls[event.rid]?.kind === 'ping' && event.status === 200,
+    answersReplicate: ({ context, event }) => event.type === 'HTTP_RESPONSE' && context.calls[event.rid]?.kind === 'replicate' && event.status === 200,
+    answersJoin: ({ context, event }) => event.type === 'HTTP_RESPONSE' && context.calls[event.rid]?.kind === 'join',
+    answersChain: ({ context, event }) => event.type === 'HTTP_RESPONSE' && context.calls[event.rid]?.kind === 'chain',
+  },
+  actions: {
+    recover: enqueueActions(({ context, enqueue }) => {
+      const { log, records, cut } = StoreLog.open(context.dataDir)
+      const members: Members = {}
+      let clock = ZERO
+      for (const record of records) {
+        if (record.op === 'member') members[record.address] = { seen: Date.now(), up: true }
+        else if (context.data.apply(record.db, record.key, { value: record.value, stamp: record.stamp })) clock = witness(clock, record.stamp)
+      }
+      enqueue.assign({ log, members, clock })
+      enqueue.emit(print(`store.log: ${records.length} records recovered${cut > 0 ? `, a torn tail of ${cut} bytes cut off` : ''}`))
+    }),
+    /** A restarted node tells every member it is back; a configured one joins its cluster. */
+    greet: enqueueActions(({ context, enqueue }) => {
+      let rid = context.nextRid
+      for (const to of Object.keys(context.members)) enqueue.emit(call(enqueue, rid++, to, 'POST', '/internal/announce', context.token, { address: context.address }, { kind: 'announce', to, at: Date.now() }))
+      if (context.config.join) enqueue.emit(call(enqueue, rid++, context.config.join, 'POST', '/cluster/join', context.token, { address: context.address }, { kind: 'join', to: context.config.join, at: Date.now() }))
+    }),
+    routeRequest: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'HTTP_REQUEST') return
+      const routed = route(event)
+      if (isRefusal(routed)) return answer(context, enqueue, event.from, event.rid, routed.status, { error: routed.error }, routed.headers)
+      if (!OPEN_ROUTES.has(routed.kind)) {
+        const checked = checkToken(event.headers.authorization, context.config.secret)
+        if (!checked.ok) return answer(context, enqueue, event.from, event.rid, checked.status, { error: checked.error }, checked.status === 401 ? { 'www-authenticate': 'Bearer' } : {})
+        if (NODE_ROUTES.has(routed.kind) && !isNodeLogin(checked.login)) return answer(context, enqueue, event.from, event.rid, 403, { error: 'only the nodes of this cluster call /internal endpoints' })
+      }
+      enqueue.raise({ type: `req.${routed.kind}`, from: event.from, rid: event.rid, route: routed } as RouteEvent)
+    }),
+    issueToken: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.auth') return
+      const { login, password } = event.route
+      const ok = !login.includes(':') && Object.hasOwn(context.config.users, login) && context.config.users[login] === password
+      if (!ok) return answer(context, enqueue, event.from, event.rid, 401, { error: 'wrong login or password' })
+      answer(context, enqueue, event.from, event.rid, 200, { token: issueToken(context.config.cluster, context.config.secret, login) })
+    }),
+    /** A client's write: stamped, logged, answered after the sync, then propagated once to every member. */
+    storeWrite: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.set') return
+      const { db, key, value } = event.route
+      const stamp = tick(context.clock, Date.now(), context.address)
+      keep(context, enqueue, db, key, value, stamp)
+      answer(context, enqueue, event.from, event.rid, 201, { db, key })
+      const body: ReplicateBody = { db, key, value, stamp }
+      const slot = slotOf(db, key)
+      let rid = context.nextRid
+      const outbox = { ...context.outbox }
+      for (const [to, member] of Object.entries(context.members)) {
+        outbox[to] = { ...outbox[to], [slot]: body }
+        if (member.up) say(context, enqueue, call(enqueue, rid++, to, 'POST', '/internal/replicate', context.token, body, { kind: 'replicate', to, at: Date.now(), slot, stamp }))
+      }
+      enqueue.assign({ outbox })
+    }),
+    storeReplica: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.replicate') return
+      const { db, key, value, stamp } = event.route
+      const kept = keep(context, enqueue, db, key, value, stamp)
+      answer(context, enqueue, event.from, event.rid, 200, { kept })
+    }),
+    startRead: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.get') return
+      read(context, enqueue, { replyTo: event.from, rid: event.rid, kind: 'client', db: event.route.db, keys: event.route.keys }, [], TIMING.readBudgetMs)
+    }),
+    continueChain: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.lookup') return
+      const { db, keys, path, budget } = event.route
+      read(context, enqueue, { replyTo: event.from, rid: event.rid, kind: 'hop', db, keys }, path, budget)
+    }),
+    forwardToChain: enqueueActions(({ context, event, enqueue }) => {
+      const called = event.type === 'HTTP_RESPONSE' ? context.calls[event.rid] : undefined
+      if (called?.kind === 'chain' && event.type === 'HTTP_RESPONSE') enqueue.sendTo(called.child, event)
+    }),
+    finishRead: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'chain.done') return
+      enqueue.assign({ calls: ({ context }) => omit(context.calls, event.rid) })
+      finish(context, enqueue, event.origin, event.found)
+    }),
+    answerMembers: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'req.members') answer(context, enqueue, event.from, event.rid, 200, { members: memberList(context.address, context.members) })
+    }),
+    answerHealth: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'req.health') answer(context, enqueue, event.from, event.rid, 200, { ok: true, node: context.address })
+    }),
+    /** A node joins through this one: it is admitted, announced to every member, and told the members. */
+    admitJoiner: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.join') return
+      const joiner = event.route.address
+      let rid = context.nextRid
+      for (const to of Object.keys(context.members)) {
+        if (to !== joiner) enqueue.emit(call(enqueue, rid++, to, 'POST', '/internal/announce', context.token, { address: joiner }, { kind: 'announce', to, at: Date.now() }))
+      }
+      admit(context, enqueue, joiner)
+      answer(context, enqueue, event.from, event.rid, 200, { members: memberList(context.address, { ...context.members, [joiner]: { seen: Date.now(), up: true } }) })
+    }),
+    admitAnnounced: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'req.announce') return
+      admit(context, enqueue, event.route.address)
+      answer(context, enqueue, event.from, event.rid, 200, { members: memberList(context.address, context.members) })
+    }),
+    takeMembers: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'HTTP_RESPONSE') return
+      const called = context.calls[event.rid]
+      enqueue.assign({ calls: ({ context }) => omit(context.calls, event.rid) })
+      const members = membersIn(event.body)
+      if (event.status !== 200 || !members) return enqueue.emit(print(`mkcluster: ${called && 'to' in called ? called.to : 'the node'} answered ${event.status}`))
+      for (const address of members) admit(context, enqueue, address)
+      enqueue.emit(print(`joined the cluster: members ${members.join(', ')}`))
+    }),
+    askToJoin: enqueueActions(({ context, event, enqueue }) => {
+      const to = line(event).split(/\s+/)[1] as string
+      enqueue.emit(call(enqueue, context.nextRid, to, 'POST', '/cluster/join', context.token, { address: context.address }, { kind: 'join', to, at: Date.now() }))
+    }),
+    printMembers: enqueueActions(({ context, enqueue }) => enqueue.emit(print(`members: ${memberList(context.address, context.members).join(', ')}`))),
+    refuseCommand: enqueueActions(({ event, enqueue }) => enqueue.emit(print(`unknown command '${line(event)}'; commands: mkcluster ADDRESS, members`))),
+    markSeen: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'HTTP_RESPONSE') return
+      const called = context.calls[event.rid]
+      enqueue.assign({ calls: ({ context }) => omit(context.calls, event.rid) })
+      if (called && 'to' in called && context.members[called.to]) admit(context, enqueue, called.to)
+    }),
+    settleReplica: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'HTTP_RESPONSE') return
+      const called = context.calls[event.rid]
+      enqueue.assign({ calls: ({ context }) => omit(context.calls, event.rid) })
+      if (called?.kind !== 'replicate') return
+      const pending = context.outbox[called.to]?.[called.slot]
+      if (pending && pending.stamp.t === called.stamp.t && pending.stamp.c === called.stamp.c && pending.stamp.n === called.stamp.n) {
+        enqueue.assign({ outbox: ({ context }) => ({ ...context.outbox, [called.to]: omit(context.outbox[called.to] ?? {}, called.slot) }) })
+      }
+    }),
+    forgetCall: assign({ calls: ({ context, event }) => (event.type === 'HTTP_RESPONSE' ? omit(context.calls, event.rid) : context.calls) }),
+    syncAndSay: enqueueActions(({ context, enqueue }) => {
+      context.log?.sync()
+      for (const effect of context.afterSync) enqueue.emit(effect)
+      enqueue.assign({ afterSync: [] })
+    }),
+    dropSilent: enqueueActions(({ context, enqueue }) => {
+      const gone = silent(context.members, Date.now())
+      if (gone.length === 0) return
+      const members = { ...context.members }
+      for (const address of gone) {
+        members[address] = { seen: members[address]?.seen ?? 0, up: false }
+        enqueue.emit(print(`member ${address} left: no answer for ${TIMING.deadAfterMs} ms`))
+      }
+      enqueue.assign({ members })
+    }),
+    pingAll: enqueueActions(({ context, enqueue }) => {
+      let rid = context.nextRid
+      const now = Date.now()
+      const calls = Object.fromEntries(Object.entries(context.calls).filter(([, c]) => now - c.at < CALLS_FORGOTTEN_AFTER_MS))
+      enqueue.assign({ calls })
+      for (const to of Object.keys(context.members)) enqueue.emit(call(enqueue, rid++, to, 'GET', '/health', context.token, undefined, { kind: 'ping', to, at: now }))
+    }),
+    resendOutbox: enqueueActions(({ context, enqueue }) => {
+      let rid = context.nextRid
+      for (const [to, slots] of Object.entries(context.outbox)) {
+        if (!context.members[to]?.up) continue
+        for (const [slot, body] of Object.entries(slots)) say(context, enqueue, call(enqueue, rid++, to, 'POST', '/internal/replicate', context.token, body, { kind: 'replicate', to, at: Date.now(), slot, stamp: body.stamp }))
+      }
+    }),
+  },
+}).createMachine({
+  id: 'server',
+  context: ({ input }) => ({
+    name: input.name,
+    address: input.address,
+    config: input.config,
+    dataDir: input.dataDir,
+    log: null,
+    data: new Data(),
+    clock: ZERO,
+    members: {},
+    token: issueToken(input.config.cluster, input.config.secret, nodeLogin(input.name)),
+    nextRid: 1,
+    calls: {},
+    outbox: {},
+    afterSync: [],
+  }),
+  initial: 'recovering',
+  states: {
+    recovering: { entry: 'recover', always: { target: 'serving', actions: 'greet' } },
+    serving: {
+      type: 'parallel',
+      states: {
+        http: {
+          on: {
+            HTTP_REQUEST: { actions: 'routeRequest' },
+            'req.auth': { actions: 'issueToken' },
+            'req.set': { actions: 'storeWrite' },
+            'req.get': { actions: 'startRead' },
+            'req.members': { actions: 'answerMembers' },
+            'req.health': { actions: 'answerHealth' },
+            'req.join': { actions: 'admitJoiner' },
+            'req.announce': { actions: 'admitAnnounced' },
+            'req.replicate': { actions: 'storeReplica' },
+            'req.lookup': { actions: 'continueChain' },
+            HTTP_RESPONSE: [
+              { guard: 'answersChain', actions: 'forwardToChain' },
+              { guard: 'answersPing', actions: 'markSeen' },
+              { guard: 'answersReplicate', actions: 'settleReplica' },
+              { guard: 'answersJoin', actions: 'takeMembers' },
+              { actions: 'forgetCall' },
+            ],
+            'chain.done': { actions: 'finishRead' },
+            stdin: [{ guard: 'isMkcluster', actions: 'askToJoin' }, { guard: 'isMembers', actions: 'printMembers' }, { actions: 'refuseCommand' }],
+          },
+        },
+        durability: {
+          initial: 'clean',
+          states: {
+            clean: { on: { 'log.appended': 'dirty' } },
+            dirty: { after: { sync: { target: 'clean', actions: 'syncAndSay' } } },
+          },
+        },
+        heartbeat: {
+          initial: 'waiting',
+          states: { waiting: { after: { ping: { target: 'waiting', reenter: true, actions: ['dropSilent', 'pingAll', 'resendOutbox'] } } } },
+        },
+      },
+    },
+  },
+})
+
+function omit<T>(record: Record<string | number, T>, key: string | number): Record<string, T> {
+  const copy = { ...record }
+  delete copy[key]
+  return copy
+}
+
+function membersIn(body: string): string[] | null {
+  try {
+    const members = (JSON.parse(body) as { members?: unknown }).members
+    return Array.isArray(members) && members.every((m) => typeof m === 'string') ? members : null
+  } catch {
+    return null
+  }
+}
+
+export default defineNode({ machine: serverMachine, title: 'http-store server' })
