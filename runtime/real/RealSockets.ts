@@ -14,15 +14,16 @@
 // nobody lives really connects to 127.b.c.7 and is really refused.
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
+import { HttpTransport } from './HttpTransport.ts'
 import { TcpTransport } from './TcpTransport.ts'
-import { isLoopback, splitAddress, type Transport, type TransportKind } from './Transport.ts'
+import { isLoopback, splitAddress, type Transport, type TransportEvents, type TransportKind } from './Transport.ts'
 import { UdpTransport } from './UdpTransport.ts'
 import { XmlRpcTransport } from './XmlRpcTransport.ts'
 import type { RpcMap } from './rpcMap.ts'
 import { WallClock } from './WallClock.ts'
 
 export interface RealOptions {
-  /** 'udp' for byte-message assignments, 'tcp' (default) for object messages, 'xmlrpc' for calls. */
+  /** 'udp' for byte-message assignments, 'tcp' (default) for object messages, 'xmlrpc' for calls, 'http' for HTTP messages. */
   transport: TransportKind
   /** For 'xmlrpc': which message is which method (the assignment's wire map). */
   rpc?: RpcMap
@@ -78,7 +79,7 @@ export class RealSockets {
       problem: (endpoint: string, text: string) => this.sink.problem(endpoint, text),
     }
     if (options.transport === 'xmlrpc' && !options.rpc) throw new Error("transport 'xmlrpc' needs the assignment's rpc map (which message is which method)")
-    this.transport = options.transport === 'udp' ? new UdpTransport(events) : options.transport === 'xmlrpc' ? new XmlRpcTransport(events, options.rpc as RpcMap) : new TcpTransport(events)
+    this.transport = transportOf(options, events)
   }
 
   get kind(): TransportKind {
@@ -209,6 +210,19 @@ export class RealSockets {
     let found = this.strangers.get(address)
     if (!found) this.strangers.set(address, (found = { name: address, address, isClient: true, role: 'outside' }))
     return found
+  }
+}
+
+function transportOf(options: RealOptions, events: TransportEvents): Transport {
+  switch (options.transport) {
+    case 'udp':
+      return new UdpTransport(events)
+    case 'xmlrpc':
+      return new XmlRpcTransport(events, options.rpc as RpcMap)
+    case 'http':
+      return new HttpTransport(events)
+    default:
+      return new TcpTransport(events)
   }
 }
 

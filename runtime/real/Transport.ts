@@ -1,16 +1,17 @@
 // What real mode needs from a socket transport: open a socket for an endpoint, write a message
 // from one endpoint to a real address, and hear what arrives. UDP (UdpTransport) carries byte
-// messages as bare datagrams; TCP (TcpTransport) carries object messages in frames (frames.ts).
+// messages as bare datagrams; TCP (TcpTransport) carries object messages in frames (frames.ts);
+// XML-RPC (XmlRpcTransport) makes calls; HTTP (HttpTransport) carries HTTP request and response messages.
 // Only the runtime holds these sockets: node code reaches them through its send effects.
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 
-export type TransportKind = 'udp' | 'tcp' | 'xmlrpc'
+export type TransportKind = 'udp' | 'tcp' | 'xmlrpc' | 'http'
 
 export interface TransportEvents {
   /** A message reached `to`'s socket from the real address `from` (`127.0.0.1:port`). */
   arrived(to: Endpoint, from: string, msg: Message): void
-  /** Nobody listens at `to` (a TCP connect was refused): `msg` was not delivered. */
+  /** Nobody listens at `to` (a connect was refused): `msg` was not delivered. */
   refused(from: Endpoint, to: string, msg: Message): void
   /** Something a person should know (a malformed frame from outside, a socket error). */
   problem(endpoint: string, text: string): void

@@ -25,7 +25,7 @@ export interface RpcMethod {
 
 /** How an assignment's messages travel in real mode: its transport, and for XML-RPC its map. */
 export interface Wire {
-  transport: 'udp' | 'tcp' | 'xmlrpc'
+  transport: 'udp' | 'tcp' | 'xmlrpc' | 'http'
   rpc?: RpcMap
 }
 

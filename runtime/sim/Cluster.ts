@@ -79,6 +79,7 @@ export class Cluster {
     const links = this.real ? { latency: 0, ...options.network } : options.network
     this.network = new SimNetwork(links, new Rng(deriveSeed(this.seed, 'network')))
     const trace = options.trace ?? {}
+    if (options.secrets) this.tracer.hideSecrets(options.secrets)
     this.memory = trace.memory ? new MemorySink(trace.memory === true ? CLUSTER_DEFAULTS.traceMemoryLevel : trace.memory) : null
     if (this.memory) this.tracer.add(this.memory)
     if (trace.listener) this.tracer.add(new ListenerSink(trace.listenerLevel ?? CLUSTER_DEFAULTS.traceListenerLevel, trace.listener))

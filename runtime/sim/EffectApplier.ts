@@ -18,6 +18,8 @@ export class EffectApplier {
   /** Performs a node's effects; false when the node failed (the step stops there). */
   apply(node: SimNode, effects: HostEffect[]): boolean {
     const t = this.sim.now
+    // A node may print a token in the same event it sends it: its messages' secrets are learned first.
+    if (this.tracer.hidesSecrets) for (const effect of effects) if (effect.kind === 'send' || effect.kind === 'app') this.tracer.learn(effect.msg)
     for (const effect of effects) {
       if (node.status !== 'up') return node.status !== 'failed'
       switch (effect.kind) {

@@ -6,6 +6,7 @@ import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts
 import type { LinkConfig } from '../network/LinkConfig.ts'
 import { validatePoolConfig, type PoolConfig } from '../pool/VirtualPool.ts'
 import type { TraceRecord } from '../trace/records.ts'
+import type { Message } from '../node/types.ts'
 import type { RpcMap } from '../real/rpcMap.ts'
 
 export interface NodeSpec {
@@ -60,6 +61,8 @@ export interface ClusterOptions {
   /** The virtual cost model of the shared pool that runs `hash` effects. */
   pool?: PoolConfig
   trace?: TraceOptions
+  /** Finds the secrets in a message (tokens, passwords) so that no trace record shows them. */
+  secrets?: (msg: Message) => string[]
   /** Virtual ms after which every wait fails with TIME_LIMIT (default: none). */
   maxTime?: number
   /** Wall ms one batch of events may take in a node before it is declared hung (default 5000). */
@@ -102,8 +105,8 @@ export interface ClusterOptions {
    * loopback socket (docs/real-mode.md); faults still go through the runtime, on the way.
    */
   mode?: RunMode
-  /** Real mode: 'tcp' (default) carries object messages in frames; 'udp' carries datagrams; 'xmlrpc' makes calls. */
-  transport?: 'udp' | 'tcp' | 'xmlrpc'
+  /** Real mode: 'tcp' (default) carries object messages in frames; 'udp' carries datagrams; 'xmlrpc' makes calls; 'http' carries HTTP messages. */
+  transport?: 'udp' | 'tcp' | 'xmlrpc' | 'http'
   /** Real mode over 'xmlrpc': which message is which method (assignments/<id>/wire.ts). */
   rpc?: RpcMap
   /** Real mode: 'ephemeral' (default) free ports; 'as-given' binds `127.x.y.z:port` addresses exactly. */
@@ -165,6 +168,7 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
   if (!(typeof valid.stepTimeoutMs === 'number' && valid.stepTimeoutMs > 0)) bad('options.stepTimeoutMs must be a positive number of ms')
   if (valid.maxTime !== undefined && !(typeof valid.maxTime === 'number' && valid.maxTime >= 0)) bad('options.maxTime must be a non-negative number of virtual ms')
   if (valid.unreachableAfter !== undefined && !(typeof valid.unreachableAfter === 'number' && Number.isFinite(valid.unreachableAfter) && valid.unreachableAfter >= 0)) bad('options.unreachableAfter must be a non-negative number of virtual ms')
+  if (valid.secrets !== undefined && typeof valid.secrets !== 'function') bad('options.secrets must be a function (msg) => string[] naming the secrets in a message (for HTTP: httpSecrets)')
   check(() => validateBandwidth(valid.bandwidth, 'options.bandwidth'))
   check(() => validatePoolConfig(valid.pool, 'options.pool'))
   if (valid.nodeErrors !== 'end-run' && valid.nodeErrors !== 'crash-node') bad(`options.nodeErrors must be 'end-run' or 'crash-node' (got ${JSON.stringify(valid.nodeErrors)})`)
@@ -180,7 +184,7 @@ export function validateClusterOptions(options: ClusterOptions): Validated {
     }
   }
   if (valid.mode !== undefined && valid.mode !== 'sim' && valid.mode !== 'real') bad(`options.mode must be 'sim' or 'real' (got ${JSON.stringify(valid.mode)})`)
-  if (valid.transport !== undefined && valid.transport !== 'udp' && valid.transport !== 'tcp' && valid.transport !== 'xmlrpc') bad(`options.transport must be 'udp', 'tcp' or 'xmlrpc' (got ${JSON.stringify(valid.transport)})`)
+  if (valid.transport !== undefined && valid.transport !== 'udp' && valid.transport !== 'tcp' && valid.transport !== 'xmlrpc' && valid.transport !== 'http') bad(`options.transport must be 'udp', 'tcp', 'xmlrpc' or 'http' (got ${JSON.stringify(valid.transport)})`)
   if (valid.transport === 'xmlrpc' && !valid.rpc) bad("options.transport 'xmlrpc' needs options.rpc: the assignment's map of messages to methods")
   if (valid.ports !== undefined && valid.ports !== 'ephemeral' && valid.ports !== 'as-given') bad(`options.ports must be 'ephemeral' or 'as-given' (got ${JSON.stringify(valid.ports)})`)
   if ((valid.transport !== undefined || valid.ports !== undefined || valid.rpc !== undefined) && valid.mode !== 'real') bad("options.transport, options.ports and options.rpc apply to mode 'real' only")

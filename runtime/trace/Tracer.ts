@@ -1,7 +1,10 @@
 // Fans trace records out to sinks (a file, memory, the lab's narrator). Records are built only
-// when some sink listens, so a run without a trace pays nothing for them.
+// when some sink listens, so a run without a trace pays nothing for them. With the `secrets`
+// option each record goes through a SecretScrubber first: no sink ever sees a secret.
 import type { TraceLevel } from '../host/protocol.ts'
+import type { Message } from '../node/types.ts'
 import { FULL_ONLY_KINDS, type NewRecord, type TraceRecord } from './records.ts'
+import { SecretScrubber, type SecretFinder } from './SecretScrubber.ts'
 
 export interface TraceSink {
   readonly level: Exclude<TraceLevel, 'off'>
@@ -12,6 +15,8 @@ export interface TraceSink {
 export class Tracer {
   private readonly sinks: TraceSink[] = []
   private seq = 0
+  /** Set by the `secrets` option; null leaves records untouched (and unwalked). */
+  private scrubber: SecretScrubber | null = null
   /** The most detailed level any sink wants; fixed when nodes start (it decides inspection). */
   level: TraceLevel = 'off'
 
@@ -24,9 +29,24 @@ export class Tracer {
     if (sink.level === 'full' || this.level === 'off') this.level = sink.level
   }
 
+  /** From now on every record is scrubbed of the secrets `find` finds in messages, before any sink sees it. */
+  hideSecrets(find: SecretFinder): void {
+    this.scrubber = new SecretScrubber(find)
+  }
+
+  get hidesSecrets(): boolean {
+    return this.scrubber !== null && this.on
+  }
+
+  /** Learns a message's secrets ahead of its record (a node may print a token before it sends it). */
+  learn(msg: Message): void {
+    if (this.on) this.scrubber?.learn(msg)
+  }
+
   emit(record: NewRecord): void {
     if (this.sinks.length === 0) return
-    const full = { seq: this.seq++, ...record } as TraceRecord
+    let full = { seq: this.seq++, ...record } as TraceRecord
+    if (this.scrubber) full = this.scrubber.scrub(full)
     const fullOnly = FULL_ONLY_KINDS.has(full.kind)
     for (const sink of this.sinks) if (!fullOnly || sink.level === 'full') sink.write(full)
   }

@@ -16,8 +16,9 @@ const test = suite('scenarios in real mode')
 const IDS = ['reliable-udp', 'leader-kv']
 
 /** Whether something still listens at `host:port` (TCP), or holds it (UDP). */
-async function stillOpen(transport: 'udp' | 'tcp' | 'xmlrpc', host: string, port: number): Promise<boolean> {
-  if (transport === 'tcp') {
+async function stillOpen(transport: 'udp' | 'tcp' | 'xmlrpc' | 'http', host: string, port: number): Promise<boolean> {
+  // TCP, XML-RPC and HTTP all listen on a TCP port: open if a connect succeeds.
+  if (transport !== 'udp') {
     return new Promise((resolve) => {
       const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)))
       socket.once('error', () => resolve(false))
