@@ -15,13 +15,18 @@ export class Data {
     return this.dbs.get(db)?.get(key)
   }
 
-  /** Keeps the write if it is newer than what is held; says whether it was kept. */
+  /** Keeps the write if it is newer than what is held (last writer wins); says whether it was kept. */
   apply(db: string, key: string, held: Held): boolean {
-    const table = this.dbs.get(db) ?? this.dbs.set(db, new Map()).get(db)
-    const current = table?.get(key)
+    const current = this.get(db, key)
     if (current && !newer(held.stamp, current.stamp)) return false
-    table?.set(key, held)
+    this.put(db, key, held)
     return true
+  }
+
+  /** Holds this write, whatever was held before. */
+  put(db: string, key: string, held: Held): void {
+    const table = this.dbs.get(db) ?? this.dbs.set(db, new Map()).get(db)
+    table?.set(key, held)
   }
 
   get size(): number {
