@@ -5,11 +5,13 @@ import { REPO_ROOT, DistlabError } from '../runtime/index.ts'
 import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'
-import type { Wire } from '../runtime/index.ts'
+import { httpSecrets, type Wire } from '../runtime/index.ts'
+import type { Message } from '../runtime/node/types.ts'
 import { pbserviceRpc } from './pbservice/wire.ts'
 import { viewserviceRpc } from './viewservice/wire.ts'
 import type { AppConsole } from './reliable-udp/console.ts'
 import { DEFAULT_SERVERS } from './leader-kv/messages.ts'
+import { DEMO_CLUSTER, DEMO_LOGIN } from './http-store/messages.ts'
 
 export interface AssignmentInfo {
   id: string
@@ -25,6 +27,8 @@ export interface Assignment extends AssignmentInfo {
   roles: Record<string, string>
   /** How messages travel in real mode: UDP datagrams, XML-RPC calls, or TCP frames (the default). */
   wire?: Wire
+  /** Finds the secrets (tokens, passwords) in a message, so that no trace shows them (ClusterOptions.secrets). */
+  secrets?: (msg: Message) => string[]
   /** For nodes that serve an application (cluster.app): its console in `npm run node`. */
   appConsole?(): Promise<AppConsole>
   /** `npm run node` flags of this assignment (name → what it is), and the config they make for a role. */
@@ -141,6 +145,35 @@ const reliableUdp: Assignment = {
   mutants: async () => (await import('./reliable-udp/mutants/index.ts')).default,
 }
 
+const httpStore: Assignment = {
+  id: 'http-store',
+  title: 'HTTP storage cluster: token auth, durable log, write propagation, chained reads with caching',
+  source: 'seed 003',
+  status: 'ready',
+  roles: {
+    server: 'an http-store server: auth, set and get over HTTP; memory and an append-only log; mkcluster on its console',
+    client: "the seed's console client: auth, set, get, exit; a background checker keeps its server list fresh",
+  },
+  wire: { transport: 'http' },
+  secrets: httpSecrets,
+  nodeOptions: {
+    flags: {
+      join: "a server: join the cluster of the server at this address (as 'mkcluster ADDRESS' does)",
+      servers: "the client: servers to try first, comma-separated (default 127.0.0.1:8080)",
+      secret: `the cluster's secret (default: ${DEMO_CLUSTER.secret}); every server of one cluster needs the same`,
+    },
+    config: (role, flags) =>
+      role === 'server'
+        ? { ...DEMO_CLUSTER, secret: flags.secret ?? DEMO_CLUSTER.secret, ...(flags.join ? { join: flags.join } : {}) }
+        : { servers: flags.servers ? flags.servers.split(',') : ['127.0.0.1:8080'], ...DEMO_LOGIN },
+  },
+  dir: dir('http-store'),
+  referenceDir: join(dir('http-store'), 'solution'),
+  grader: async () => (await import('../graders/http-store/index.ts')).default,
+  scenario: async () => (await import('./http-store/scenario.ts')).default,
+  mutants: async () => (await import('./http-store/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   reliableUdp,
   { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
@@ -148,7 +181,7 @@ export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   pbservice,
   leaderKv,
   dynamo,
-  { id: 'http-store', title: 'HTTP storage cluster with token auth and chained reads', source: 'seed 003', status: 'planned' },
+  httpStore,
   torrent,
 ]
 

@@ -24,6 +24,10 @@ export interface ClientConfig {
   password: string
 }
 
+/** The cluster `npm run node http-store server` serves, and the login its client uses (docs, demos). */
+export const DEMO_CLUSTER: ServerConfig = { cluster: 'demo', secret: 'demo-secret-change-me', users: { alice: 'wonderland' } }
+export const DEMO_LOGIN = { login: 'alice', password: 'wonderland' } as const
+
 // ---- bodies ----------------------------------------------------------------------------------
 
 export interface AuthBody {

@@ -55,7 +55,7 @@ await runCli(
     const width = Math.max(...tests.map((t) => t.name.length))
     const live = process.stdout.isTTY === true
     let position = ''
-    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${networkNamespace() ? '' : ' (no network namespace here: sockets are refused inside node workers only)'}`
+    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${networkNamespace()?.privateNetwork ? '' : ' (no network namespace here: sockets are refused inside node workers only)'}`
     console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`))
     const report = await gradeSubmission({
       assignment,

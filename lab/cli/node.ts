@@ -34,6 +34,7 @@ await runCli(USAGE, async (argv) => {
   const solution = await loadSolution({ roles: assignment.roles, referenceDir: assignment.referenceDir }, values.solution)
   const cluster = await Cluster.start({
     ...wireOptions(assignment.wire),
+    ...(assignment.secrets ? { secrets: assignment.secrets } : {}),
     ports: 'as-given',
     nodes: [{ name: role, role, address, module: solution.module(role), config, peers: values.peers ? values.peers.split(',') : [] }],
     trace: {

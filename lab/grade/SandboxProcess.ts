@@ -2,8 +2,8 @@
 // the packages they need; write: the run's scratch directory; workers yes; child processes,
 // native addons and the inspector no), with code generation from strings off, an empty
 // environment, in a process group of its own and, where the machine allows, in network and PID
-// namespaces of its own (no interface up: no socket reaches anything; no process outside can be
-// signalled, and when the sandbox ends, all it started ends with it). The parent watches its
+// namespaces of its own (only its own loopback is up: no socket reaches outside it; no process
+// outside can be signalled, and when the sandbox ends, all it started ends with it). The parent watches its
 // memory and ends it when the run goes over its limit. What the
 // sandbox reports comes through an authenticated channel (graders/sandbox/channel.ts); its
 // stdout and stderr are student-writable and only ever shown quoted, as the sandbox's last words.
@@ -60,7 +60,7 @@ export class SandboxProcess {
       '--enable-source-maps',
       options.entry,
     ]
-    const [command, ...prefix] = [...(networkNamespace() ?? []), process.execPath]
+    const [command, ...prefix] = [...(networkNamespace()?.prefix ?? []), process.execPath]
     this.child = spawn(command as string, [...prefix, ...args], {
       cwd: options.scratch,
       env: { TMPDIR: options.scratch, LANG: 'C.UTF-8' },
@@ -162,22 +162,41 @@ function residentMb(pid: number | undefined): number | null {
   }
 }
 
-let netns: string[] | null | undefined
+let netns: Namespaces | null | undefined
+
+export interface Namespaces {
+  /** The command prefix that starts the sandbox in them. */
+  prefix: string[]
+  /** Whether the network is a namespace of its own (else the host's, with the PID namespace only). */
+  privateNetwork: boolean
+}
 
 /**
- * The command prefix that gives the sandbox network and PID namespaces of its own (only a
- * loopback that is down; no other process visible; --kill-child ends the namespace with unshare),
- * or null where unshare is missing or not permitted.
+ * The command prefix that gives the sandbox network and PID namespaces of its own (a network with
+ * only its own loopback, brought up with `ip` so real-mode tests can use it; no other process
+ * visible; --kill-child ends the namespace with unshare). Where `ip` is missing, a network
+ * namespace would leave no loopback at all, and real-mode tests would fail on this machine only:
+ * the sandbox then keeps the host's network (node code still opens no sockets of its own) in a
+ * PID namespace. Null where unshare is missing or not permitted.
  */
-export function networkNamespace(): string[] | null {
+export function networkNamespace(): Namespaces | null {
   if (netns !== undefined) return netns
   netns = null
   const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path))
   if (!unshare) return netns
-  const namespaces = ['--net', '--pid', '--fork', '--kill-child']
-  for (const flags of [namespaces, [...namespaces, '--map-root-user']]) {
-    if (spawnSync(unshare, [...flags, 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0) {
-      netns = [unshare, ...flags]
+  const ip = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((path) => existsSync(path))
+  // "$0" is ip; "$@" the sandbox's own command.
+  const loopbackUp = ip ? ['/bin/sh', '-c', '"$0" link set lo up && exec "$@"', ip] : null
+  const pid = ['--pid', '--fork', '--kill-child']
+  const tries: Namespaces[] = []
+  for (const root of [[], ['--map-root-user']]) {
+    if (loopbackUp) tries.push({ prefix: [unshare, '--net', ...pid, ...root, ...loopbackUp], privateNetwork: true })
+  }
+  for (const root of [[], ['--map-root-user']]) tries.push({ prefix: [unshare, ...pid, ...root], privateNetwork: false })
+  for (const attempt of tries) {
+    const [command, ...args] = [...attempt.prefix, '/bin/true']
+    if (spawnSync(command as string, args, { stdio: 'ignore', timeout: 5000 }).status === 0) {
+      netns = attempt
       break
     }
   }
