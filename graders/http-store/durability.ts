@@ -3,7 +3,7 @@
 import type { GraderTest } from '../harness/defineGrader.ts'
 import { Http, show, storeCluster, valuesOf } from './store.ts'
 
-const ROUNDS = 6
+const ROUNDS = 8
 const PER_ROUND = 5
 
 export const durability: GraderTest = {
@@ -29,7 +29,7 @@ export const durability: GraderTest = {
       if (round % 2 === 0) {
         // A big write in flight (it spans pages, so a tear leaves part of it), then the crash.
         void http.set('s1', token, 'durable', `inflight-${round}`, { pad: 'q'.repeat(t.rng.int(9000, 14000)) }).catch(() => null)
-        await cluster.sleep(t.rng.int(0, 4))
+        await cluster.sleep(t.rng.int(3, 5))
       }
       // Odd rounds crash right after an acknowledgement: what was acknowledged must be on disk.
       cluster.crash('s1')

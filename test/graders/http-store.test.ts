@@ -1,0 +1,3 @@
+import { gradeBothWays } from './gradeBothWays.ts'
+
+gradeBothWays('http-store', { maxPoints: 29 })
