@@ -2,7 +2,7 @@
 // missed while it was away (spec rules 9, 11).
 import { TIMING } from '../../assignments/http-store/messages.ts'
 import type { GraderTest } from '../harness/defineGrader.ts'
-import { Http, addressOf, server, show, storeCluster, untilMembers, valuesOf } from './store.ts'
+import { authorized, addressOf, server, show, untilMembers, valuesOf } from './store.ts'
 
 /** How long a dead member may stay listed (spec: gone within deadAfterMs + one ping, and some slack). */
 const GONE_WITHIN = TIMING.deadAfterMs + TIMING.pingMs + 500
@@ -14,10 +14,7 @@ export const join: GraderTest = {
   title: "'mkcluster ADDRESS' on a server's console joins the cluster of that server; the newcomer is announced to every member",
   points: 2,
   async run(t) {
-    const cluster = await storeCluster(t, 3, { join: false })
-    const http = new Http(cluster)
-    const token = await http.token('s1')
-    if (!token) return t.fail('POST /auth gives a token')
+    const { cluster, http, token } = await authorized(t, 3, { join: false })
     const alone = await http.members('s1', token)
     t.equal(alone, [addressOf(1)], 'a server that joined nobody lists only itself')
     cluster.input('s2', `mkcluster ${addressOf(1)}`)
@@ -39,10 +36,7 @@ export const deadNode: GraderTest = {
   title: `A member silent for ${TIMING.deadAfterMs / 1000} s leaves every member list; it is listed again when it answers again`,
   points: 2,
   async run(t) {
-    const cluster = await storeCluster(t, 3)
-    const http = new Http(cluster)
-    const token = await http.token('s1')
-    if (!token) return t.fail('POST /auth gives a token')
+    const { cluster, http, token } = await authorized(t, 3)
     const all = await untilMembers(http, cluster, token, [1, 2, 3], [1, 2, 3], 5000)
     t.check(Object.values(all).every((m) => m?.length === 3), 'the three servers list each other', JSON.stringify(all))
     cluster.crash('s3')
@@ -63,10 +57,7 @@ export const missedWrites: GraderTest = {
   title: 'A member that comes back gets the writes it missed while it was away',
   points: 1,
   async run(t) {
-    const cluster = await storeCluster(t, 3)
-    const http = new Http(cluster)
-    const token = await http.token('s1')
-    if (!token) return t.fail('POST /auth gives a token')
+    const { cluster, http, token } = await authorized(t, 3)
     await untilMembers(http, cluster, token, [1, 2, 3], [1, 2, 3], 5000)
     await http.set('s1', token, 'users', 'mw-k', 'old')
     await cluster.sleep(500)

@@ -4,7 +4,7 @@ import { TIMING } from '../../assignments/http-store/messages.ts'
 import type { Cluster } from '../../runtime/index.ts'
 import type { GraderTest } from '../harness/defineGrader.ts'
 import type { TestContext } from '../harness/TestContext.ts'
-import { Http, server, serverRequestsMentioning, show, storeCluster, untilMembers, valuesOf } from './store.ts'
+import { authorized, type Http, server, serverRequestsMentioning, show, untilMembers, valuesOf } from './store.ts'
 
 /** What each server holds for `keys` on its own: each is cut off from the other servers while asked. */
 async function heldAlone(cluster: Cluster, http: Http, token: string, servers: number[], db: string, keys: string[]): Promise<Record<string, Record<string, unknown>>> {
@@ -19,10 +19,7 @@ async function heldAlone(cluster: Cluster, http: Http, token: string, servers: n
 
 /** A cluster of n servers that all list each other, and a token. */
 async function settled(t: TestContext, n: number): Promise<{ cluster: Cluster; http: Http; token: string }> {
-  const cluster = await storeCluster(t, n)
-  const http = new Http(cluster)
-  const token = await http.token('s1')
-  if (!token) return t.fail('POST /auth gives a token')
+  const { cluster, http, token } = await authorized(t, n)
   const all = Array.from({ length: n }, (_, i) => i + 1)
   const seen = await untilMembers(http, cluster, token, all, all, 5000)
   t.check(all.every((i) => seen[server(i)]?.length === n), `the ${n} servers, joining through s1, all list each other within 5 s`, JSON.stringify(seen))
@@ -51,10 +48,7 @@ export const chainedGet: GraderTest = {
   title: 'A server that lacks a key asks the others in a chain; the value comes back and is cached on the way; each server asked at most once',
   points: 3,
   async run(t) {
-    const cluster = await storeCluster(t, 5, { down: [4, 5] })
-    const http = new Http(cluster)
-    const token = await http.token('s1')
-    if (!token) return t.fail('POST /auth gives a token')
+    const { cluster, http, token } = await authorized(t, 5, { down: [4, 5] })
     await cluster.sleep(1000)
     await http.set('s1', token, 'users', 'old-k3', ['before', 'joins'])
     await cluster.sleep(1000)

@@ -46,6 +46,17 @@ export async function storeCluster(t: TestContext, n: number, options: StoreOpti
   return t.cluster({ network: { latency: [1, 3] }, records: true, secrets: httpSecrets, ...rest, nodes: [...nodes, ...extra] })
 }
 
+/** A cluster of n servers, the driver, and alice's token from s1 (the test fails without one). */
+export async function authorized(t: TestContext, n: number, options: StoreOptions & { settleMs?: number } = {}): Promise<{ cluster: Cluster; http: Http; token: string }> {
+  const { settleMs = 0, ...rest } = options
+  const cluster = await storeCluster(t, n, rest)
+  const http = new Http(cluster)
+  if (settleMs > 0) await cluster.sleep(settleMs)
+  const token = await http.token('s1')
+  if (!token) return t.fail('POST /auth at s1 gives a token')
+  return { cluster, http, token }
+}
+
 /** Waits until every server in `names` lists exactly `expected` as members (polling, bounded). */
 export async function untilMembers(http: Http, cluster: Cluster, token: string, names: number[], expected: number[], within: number): Promise<Record<string, string[] | null>> {
   const want = expected.map(addressOf).sort().join(',')

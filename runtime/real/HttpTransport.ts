@@ -4,11 +4,12 @@
 // answers it, in any order. An HTTP_REQUEST a node sends is made as a real request, with the header
 // `X-Distlab-From` naming the sender's own server so the callee knows who calls; its response comes
 // back as an HTTP_RESPONSE with the sender's own rid. Bodies are text (httpWire.ts has the rules).
-import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { HttpRequestMessage, HttpResponseMessage } from '../node/http.ts'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 import { FROM_HEADER, MAX_BODY, headersOf, headersToWrite, readBody, whyUnsendable, writeError } from './httpWire.ts'
+import { HttpServers } from './HttpServers.ts'
 import { isLoopback, splitAddress, type Transport, type TransportEvents } from './Transport.ts'
 
 /** A request the node never answers gets a 504 after this long, so no caller hangs. */
@@ -29,7 +30,7 @@ interface Pending {
 
 export class HttpTransport implements Transport {
   readonly kind = 'http'
-  private readonly servers = new Map<string, { server: Server; address: string }>()
+  private readonly servers = new HttpServers()
   /** `endpoint>caller` → the requests waiting for the endpoint's answer, by rid. */
   private readonly pending = new Map<string, Map<number, Pending>>()
   /** `endpoint>caller` → the last rid given to that caller's requests. */
@@ -50,18 +51,7 @@ export class HttpTransport implements Transport {
   }
 
   open(endpoint: Endpoint, host: string, port: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const server = createServer({ keepAlive: true }, (req, res) => this.serve(endpoint, req, res))
-      server.once('error', reject)
-      server.listen(port, host, () => {
-        server.off('error', reject)
-        server.on('error', (err) => this.events.problem(endpoint.name, `HTTP server: ${err.message}`))
-        const bound = server.address()
-        const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : `${host}:${port}`
-        this.servers.set(endpoint.name, { server, address })
-        resolve(address)
-      })
-    })
+    return this.servers.open(endpoint, host, port, (req, res) => this.serve(endpoint, req, res), (err) => this.events.problem(endpoint.name, `HTTP server: ${err.message}`))
   }
 
   unsendable(msg: Message): string | null {
@@ -101,12 +91,7 @@ export class HttpTransport implements Transport {
     for (const waiting of this.pending.values()) for (const pending of waiting.values()) clearTimeout(pending.timer)
     this.pending.clear()
     this.rids.clear()
-    const closing = [...this.servers.values()].map(({ server }) => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    })
-    this.servers.clear()
-    await Promise.all(closing)
+    await this.servers.close()
   }
 
   // ---- requests a node makes -----------------------------------------------------------------
@@ -115,7 +100,7 @@ export class HttpTransport implements Transport {
     const target = splitAddress(to)
     if (!target) return false
     const body = Buffer.from(msg.body, 'utf8')
-    const self = this.servers.get(from.name)?.address
+    const self = this.servers.addressOf(from)
     const headers = { ...headersToWrite(msg.headers), 'content-length': String(body.length), ...(self ? { [FROM_HEADER]: self } : {}) }
     let req: ClientRequest
     try {

@@ -4,10 +4,11 @@
 // callee knows who calls; the call's result (or fault) comes back to the caller as the reply
 // message. A call that arrives is handed to the node as the request message; the node's reply to
 // the caller answers it, oldest call first. A program outside the lab calls like any XML-RPC client.
-import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 import { isReply, methodOf, paramsOf, requestOf, type RpcMap } from './rpcMap.ts'
+import { HttpServers } from './HttpServers.ts'
 import { splitAddress, type Transport, type TransportEvents } from './Transport.ts'
 import { decodeCall, decodeResponse, encodeCall, encodeFault, encodeResponse, type XmlRpcValue } from './xmlrpc.ts'
 
@@ -26,7 +27,7 @@ interface PendingCall {
 
 export class XmlRpcTransport implements Transport {
   readonly kind = 'xmlrpc'
-  private readonly servers = new Map<string, { server: Server; address: string }>()
+  private readonly servers = new HttpServers()
   /** `endpoint>caller` → calls waiting for the endpoint's answer, oldest first. */
   private readonly pending = new Map<string, PendingCall[]>()
   /** Calls each outside caller made: numbers the requests `fill` completes. */
@@ -40,17 +41,7 @@ export class XmlRpcTransport implements Transport {
   ) {}
 
   open(endpoint: Endpoint, host: string, port: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const server = createServer({ keepAlive: true }, (req, res) => this.serve(endpoint, req, res))
-      server.once('error', reject)
-      server.listen(port, host, () => {
-        server.off('error', reject)
-        const bound = server.address()
-        const address = typeof bound === 'object' && bound ? `${bound.address}:${bound.port}` : `${host}:${port}`
-        this.servers.set(endpoint.name, { server, address })
-        resolve(address)
-      })
-    })
+    return this.servers.open(endpoint, host, port, (req, res) => this.serve(endpoint, req, res))
   }
 
   unsendable(msg: Message): string | null {
@@ -110,12 +101,7 @@ export class XmlRpcTransport implements Transport {
     this.outgoing.clear()
     for (const calls of this.pending.values()) for (const call of calls) clearTimeout(call.timer)
     this.pending.clear()
-    const closing = [...this.servers.values()].map(({ server }) => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    })
-    this.servers.clear()
-    await Promise.all(closing)
+    await this.servers.close()
   }
 
   // ---- calls made ----------------------------------------------------------------------------
@@ -126,7 +112,7 @@ export class XmlRpcTransport implements Transport {
     const spec = this.map.methods[method]
     if (!spec) return
     const body = encodeCall(method, paramsOf(spec, msg))
-    const self = this.servers.get(from.name)?.address
+    const self = this.servers.addressOf(from)
     const req = httpRequest(
       { host: target.host, port: target.port, method: 'POST', path: '/RPC2', headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), ...(self ? { [FROM_HEADER]: self } : {}) } },
       (res) =>

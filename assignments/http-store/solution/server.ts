@@ -13,14 +13,14 @@
 // comes back is cached here on its way to the caller. spec.md has the rules and why.
 import { assign, enqueueActions, setup } from 'xstate'
 import { defineNode, print, type NodeEffect, type NodeInput } from 'distlab/node'
-import { TIMING, type ReplicateBody, type ServerConfig } from 'distlab/protocol/http-store'
+import { TIMING, type ServerConfig } from 'distlab/protocol/http-store'
 import { chainMachine } from './chain.ts'
 import { Data } from './data.ts'
 import { memberList, silent, type Members } from './members.ts'
 import { NODE_ROUTES, OPEN_ROUTES, isRefusal, route } from './routes.ts'
 import { tick, witness, ZERO } from './stamps.ts'
 import { StoreLog } from './storeLog.ts'
-import { admit, answer, call, CALLS_FORGOTTEN_AFTER_MS, finish, keep, line, membersIn, omit, read, say, slotOf, type Context, type Event, type RouteEvent } from './steps.ts'
+import { admit, answer, call, CALLS_FORGOTTEN_AFTER_MS, finish, keep, line, membersIn, omit, propagate, read, say, type Context, type Event, type RouteEvent } from './steps.ts'
 import { checkToken, isNodeLogin, issueToken, nodeLogin } from './tokens.ts'
 
 export const serverMachine = setup({
@@ -78,15 +78,7 @@ export const serverMachine = setup({
       const stamp = tick(context.clock, Date.now(), context.address)
       keep(context, enqueue, db, key, value, stamp)
       answer(context, enqueue, event.from, event.rid, 201, { db, key })
-      const body: ReplicateBody = { db, key, value, stamp }
-      const slot = slotOf(db, key)
-      let rid = context.nextRid
-      const outbox = { ...context.outbox }
-      for (const [to, member] of Object.entries(context.members)) {
-        outbox[to] = { ...outbox[to], [slot]: body }
-        if (member.up) say(context, enqueue, call(enqueue, rid++, to, 'POST', '/internal/replicate', context.token, body, { kind: 'replicate', to, at: Date.now(), slot, stamp }))
-      }
-      enqueue.assign({ outbox })
+      propagate(context, enqueue, { db, key, value, stamp })
     }),
     storeReplica: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'req.replicate') return

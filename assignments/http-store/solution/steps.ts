@@ -84,6 +84,21 @@ export function keep(context: Context, enqueue: Enqueue, db: string, key: string
   return true
 }
 
+/**
+ * Propagates a write this node took to every member, once (the seed's is_endpoint: receivers do
+ * not pass it on), after the sync; it stays in each member's outbox until that member acknowledges.
+ */
+export function propagate(context: Context, enqueue: Enqueue, body: ReplicateBody): void {
+  const slot = slotOf(body.db, body.key)
+  let rid = context.nextRid
+  const outbox = { ...context.outbox }
+  for (const [to, member] of Object.entries(context.members)) {
+    outbox[to] = { ...outbox[to], [slot]: body }
+    if (member.up) say(context, enqueue, call(enqueue, rid++, to, 'POST', '/internal/replicate', context.token, body, { kind: 'replicate', to, at: Date.now(), slot, stamp: body.stamp }))
+  }
+  enqueue.assign({ outbox })
+}
+
 /** Answers a read from what this node holds, or starts a chain to the next node for what it lacks. */
 export function read(context: Context, enqueue: Enqueue, origin: Omit<ReadOrigin, 'found'>, path: string[], budget: number): void {
   const found: LookupAnswer['found'] = {}
