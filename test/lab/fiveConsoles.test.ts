@@ -2,11 +2,10 @@
 // `npm run node` process, typed at through stdin, JSON over TCP between them. The transcript of
 // every console must be what the sim grader's console-transcript expects. Bounded: every process
 // is killed after 60 s whatever happens; ports are free ones on 127.0.0.1.
-import { createServer } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { expectedConsoles, firstDifference, type Op } from '../../graders/leader-kv/transcript.ts'
-import { startNode, type NodeProcess } from './nodeProcess.ts'
+import { freePort, startNode, type NodeProcess } from './nodeProcess.ts'
 
 const test = suite('leader-kv in five consoles')
 
@@ -17,15 +16,6 @@ interface Console extends NodeProcess {
 const open = (name: string, args: string[]): Console => ({ name, ...startNode(['leader-kv', ...args]) })
 
 /** A port nobody uses right now (the servers must know each other's before they start). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 test('three servers and two clients in five processes print exactly the lines of seed §6', async () => {
   const ports = [await freePort(), await freePort(), await freePort()]
   const servers = ports.map((p) => `127.0.0.1:${p}`)

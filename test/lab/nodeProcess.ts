@@ -1,6 +1,7 @@
 // `npm run node` as a test drives it: a child process whose stdout lines, stderr and exit are
 // watched. Bounded: killed after `limitMs` (default 60 s) whatever happens.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createServer } from 'node:net'
 
 export interface NodeProcess {
   child: ChildProcessWithoutNullStreams
@@ -59,4 +60,15 @@ export function startNode(args: string[], limitMs = 60_000): NodeProcess {
       settle()
     })
   return { child, address, lines, exit, stderr: () => err, line: (pattern) => wait((l) => pattern.test(l)), lineAt: (n) => wait((_, i) => i === n) }
+}
+
+/** A port free on 127.0.0.1 right now: for a node whose address others must know before it starts (`--join`). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -68,7 +68,7 @@ export const serverMachine = setup({
       if (event.type !== 'req.auth') return
       const { login, password } = event.route
       const ok = !login.includes(':') && Object.hasOwn(context.config.users, login) && context.config.users[login] === password
-      if (!ok) return answer(context, enqueue, event.from, event.rid, 401, { error: 'wrong login or password' })
+      if (!ok) return answer(context, enqueue, event.from, event.rid, 401, { error: 'wrong login or password' }, { 'www-authenticate': 'Bearer' })
       answer(context, enqueue, event.from, event.rid, 200, { token: issueToken(context.config.cluster, context.config.secret, login) })
     }),
     /** A client's write: stamped, logged, answered after the sync, then propagated once to every member. */
