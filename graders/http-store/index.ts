@@ -3,7 +3,7 @@
 // bad input, the console client, and a real-HTTP smoke test. spec.md maps each rule to its test.
 import { defineGrader } from '../harness/defineGrader.ts'
 import { auth, badInput, partialGet, setGet } from './basics.ts'
-import { consoleClient } from './client.ts'
+import { clientFailover, consoleClient } from './client.ts'
 import { durability } from './durability.ts'
 import { deadNode, join, missedWrites } from './membership.ts'
 import { realHttp } from './realHttp.ts'
@@ -11,5 +11,5 @@ import { boundedReads, chainedGet, concurrentSets, propagation } from './replica
 
 export default defineGrader({
   assignment: 'http-store',
-  tests: [auth, setGet, partialGet, propagation, chainedGet, boundedReads, concurrentSets, join, deadNode, missedWrites, durability, badInput, consoleClient, realHttp],
+  tests: [auth, setGet, partialGet, propagation, chainedGet, boundedReads, concurrentSets, join, deadNode, missedWrites, durability, badInput, consoleClient, clientFailover, realHttp],
 })

@@ -6,6 +6,9 @@ import type { GraderTest } from '../harness/defineGrader.ts'
 import type { TestContext } from '../harness/TestContext.ts'
 import { authorized, type Http, server, serverRequestsMentioning, show, untilMembers, valuesOf } from './store.ts'
 
+/** A chained read on a quiet network: a few hops of a few ms each, and then some. */
+const QUIET_CHAIN_MS = 500
+
 /** What each server holds for `keys` on its own: each is cut off from the other servers while asked. */
 async function heldAlone(cluster: Cluster, http: Http, token: string, servers: number[], db: string, keys: string[]): Promise<Record<string, Record<string, unknown>>> {
   const held: Record<string, Record<string, unknown>> = {}
@@ -57,8 +60,10 @@ export const chainedGet: GraderTest = {
     const seen = await untilMembers(http, cluster, token, [1, 2, 3, 4, 5], [1, 2, 3, 4, 5], 5000)
     t.check(Object.values(seen).every((m) => m?.length === 5), 's4 and s5 join through s1 and all five list each other', JSON.stringify(seen))
     const mark = cluster.records.length
+    const asking = cluster.now
     const got = valuesOf(await http.get('s4', token, 'users', ['old-k3']))
     t.equal(got.values, { 'old-k3': ['before', 'joins'] }, 's4, which joined after the write, finds old-k3 through the chain (200)')
+    t.check(cluster.now - asking <= QUIET_CHAIN_MS, `on a quiet network the chained read answers within ${QUIET_CHAIN_MS} ms (took ${cluster.now - asking} ms): each hop answers as soon as the next has`, `${cluster.now - asking} ms`)
     const asked = serverRequestsMentioning(cluster, mark, 'old-k3')
     t.check(asked <= 4, `the chain asks each other server at most once (${asked} requests)`, `${asked} server-to-server requests for old-k3`)
     const cached = await heldAlone(cluster, http, token, [4], 'users', ['old-k3'])

@@ -1,3 +1,3 @@
 import { gradeBothWays } from './gradeBothWays.ts'
 
-gradeBothWays('http-store', { maxPoints: 29 })
+gradeBothWays('http-store', { maxPoints: 31 })

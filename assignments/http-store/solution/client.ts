@@ -102,12 +102,10 @@ export const clientMachine = setup({
     isCommandLine: ({ event }) => !('problem' in parseCommand(line(event))),
     isExit: ({ event }) => event.type === 'command' && event.command.kind === 'exit',
     needsToken: ({ context, event }) => event.type === 'command' && event.command.kind !== 'auth' && context.token === null,
-    isCommand: ({ event }) => event.type === 'command',
     answersRequest: ({ context, event }) => event.type === 'HTTP_RESPONSE' && event.rid === context.request?.rid,
     requestLost: ({ context, event }) => event.type === 'net.unreachable' && (event.message as { rid?: number }).rid === context.request?.rid,
     moreServers: ({ context }) => (context.request?.tried ?? 0) + 1 < context.servers.length,
     answersCheck: ({ context, event }) => event.type === 'HTTP_RESPONSE' && event.rid === context.checking && event.status === 200,
-    authorized: ({ context }) => context.token !== null,
   },
   actions: {
     readBacklog: enqueueActions(({ context, enqueue }) => {
