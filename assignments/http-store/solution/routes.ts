@@ -24,8 +24,8 @@ export interface Refusal {
 
 /** Routes that need no token. */
 export const OPEN_ROUTES: ReadonlySet<Route['kind']> = new Set(['auth', 'health'])
-/** Routes only the cluster's own nodes may call. */
-export const NODE_ROUTES: ReadonlySet<Route['kind']> = new Set(['replicate', 'lookup', 'announce'])
+/** Routes only the cluster's own nodes may call (a person's token cannot make an address a member). */
+export const NODE_ROUTES: ReadonlySet<Route['kind']> = new Set(['join', 'replicate', 'lookup', 'announce'])
 
 const ADDRESS = /^[A-Za-z0-9_.:-]{1,100}$/
 

@@ -60,7 +60,7 @@ export const serverMachine = setup({
       if (!OPEN_ROUTES.has(routed.kind)) {
         const checked = checkToken(event.headers.authorization, context.config.secret)
         if (!checked.ok) return answer(context, enqueue, event.from, event.rid, checked.status, { error: checked.error }, checked.status === 401 ? { 'www-authenticate': 'Bearer' } : {})
-        if (NODE_ROUTES.has(routed.kind) && !isNodeLogin(checked.login)) return answer(context, enqueue, event.from, event.rid, 403, { error: 'only the nodes of this cluster call /internal endpoints' })
+        if (NODE_ROUTES.has(routed.kind) && !isNodeLogin(checked.login)) return answer(context, enqueue, event.from, event.rid, 403, { error: `only the servers of this cluster call ${event.path.split('?')[0]}` })
       }
       enqueue.raise({ type: `req.${routed.kind}`, from: event.from, rid: event.rid, route: routed } as RouteEvent)
     }),
