@@ -6,5 +6,5 @@ export type { NodeEffect, SendEffect, SendOptions, PrintEffect, PromptEffect, Ha
 export type { Address, Message, Delivered, StdinEvent, NodeInput } from './types.ts'
 export { ipv4Subnet, subnetAddresses } from './addresses.ts'
 export { hashString } from '../hashString.ts'
-export { httpRequest, jsonResponse, isHttpMessage, HTTP_REQUEST, HTTP_RESPONSE } from './http.ts'
-export type { HttpRequestMessage, HttpResponseMessage, HttpMessage, DeliveredHttpRequest } from './http.ts'
+export { httpRequest, jsonResponse, httpBody, isHttpMessage, isHttpStreamMessage, HTTP_REQUEST, HTTP_RESPONSE, HTTP_BODY_WINDOW } from './http.ts'
+export type { HttpRequestMessage, HttpResponseMessage, HttpMessage, HttpBodyMessage, HttpBodyAckMessage, HttpAbortMessage, HttpStreamMessage, DeliveredHttpRequest } from './http.ts'
