@@ -48,13 +48,13 @@ export const containsSource = (path: string): ApiError =>
 export const fieldValidation = (field: string, en: string, ru: string): ApiError =>
   err(400, 'FieldValidationError', `Error validating field "${field}": ${en}`, `Ошибка проверки поля "${field}": ${ru}`)
 
-/** 423 [map for the name; the Russian words as client libraries quote them]: another operation holds the resource. */
+/** 423 [map for the name; the Russian words as a PHP client's error table quotes them]: another operation holds the resource. */
 export const locked = (): ApiError => err(423, 'DiskResourceLockedError', 'Resource is locked.', 'Ресурс заблокирован. Возможно, над ним выполняется другая операция.')
 
-/** 507 [emu, the reason phrase; Russian as the docs' error list words it]: the quota would be exceeded. */
+/** 507 [emu: the HTTP reason phrase, as the recorded 401 uses its own]: the quota would be exceeded. */
 export const insufficientStorage = (): ApiError => err(507, 'InsufficientStorageError', 'Insufficient Storage', 'Недостаточно свободного места.')
 
-/** 413 [emu, the reason phrase; Russian as the docs' error list words it]: bigger than max_file_size. */
+/** 413 [emu: the HTTP reason phrase]: bigger than max_file_size. */
 export const payloadTooLarge = (): ApiError => err(413, 'PayloadTooLargeError', 'Payload Too Large', 'Загрузка файла недоступна. Файл слишком большой.')
 
 /** 429 [emu, the reason phrase; map knows only the status]. */
@@ -93,7 +93,8 @@ export function injected(status: number): ApiError {
   if (status === 507) return insufficientStorage()
   if (status === 413) return payloadTooLarge()
   const reason = REASONS[status] ?? `Status ${status}`
-  return err(status, `${reason.replace(/ /g, '')}Error`, reason, status >= 500 ? 'Сервис временно недоступен.' : 'Ошибка запроса.')
+  const name = reason.replace(/ /g, '').replace(/(Error)?$/, 'Error')
+  return err(status, name, reason, status >= 500 ? 'Сервис временно недоступен.' : 'Ошибка запроса.')
 }
 
 /**

@@ -1,7 +1,8 @@
 // Disk paths. The service takes `disk:/a/b`, `/a/b` and `a/b` for the same resource and always
-// answers in the `disk:/` form (docs: every `path` parameter is "relative to the Disk root";
-// yadisk's test_makedirs_with(out)_schema both succeed). A trailing slash names the same folder
-// (rclone lists `disk:/dir/`). Upload limits: a name of 255 characters, a path of 32760 (docs: upload).
+// answers in the `disk:/` form (docs: paths like `%2Ffoo%2Fphoto.png`; a QA plan's `path=folderName`
+// answered with `…path=disk%3A%2FfolderName`; yadisk's recordings use `disk:/`). A trailing slash
+// names the same folder (rclone lists `disk:/dir/`). Limits: a name of 255 characters, a path of
+// 32760 (docs: upload).
 import { fieldValidation, type ApiError } from './errors.ts'
 
 export const ROOT = 'disk:/'

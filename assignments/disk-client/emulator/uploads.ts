@@ -1,9 +1,10 @@
 // Uploading (docs: reference/upload): GET /v1/disk/resources/upload gives a one-time link and an
 // operation id (yadisk test_get_upload_link_object.json: `operation_id`, `href`, `method: PUT`,
-// `templated`); the bytes go to that link with PUT, where the uploader answers 201 Created (or 202
-// Accepted: stored, lands later), 413 (bigger than max_file_size), 507 (no room; checked when the
-// upload starts and when it ends, docs: reference/put), 409 (target taken meanwhile). The link's
-// operation reads `in-progress` until the bytes land, then `success` (recorded in the same file).
+// `templated`); the bytes go to that link with PUT, where the uploader answers as the official
+// Java SDK expects (RestClientIO.uploadFile): 201 Created, 202 Accepted (stored, lands later), 409
+// (target taken meanwhile), 412, 413 (bigger than max_file_size), 507 (no room; checked when the
+// upload starts and when it ends, docs: WebDAV reference/put). The link's operation reads
+// `in-progress` until the bytes land, then `success` (recorded in the same yadisk file).
 // md5 and sha256 are computed while the bytes stream through; nothing holds the whole file.
 import { createHash } from 'node:crypto'
 import * as E from './errors.ts'
