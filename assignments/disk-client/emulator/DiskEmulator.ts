@@ -4,7 +4,7 @@
 // storage. So a real HTTP server (server.ts) and a simulated node can both wrap it, and a run is
 // the same given the same inputs. Work that takes time (202 operations) completes lazily: any
 // call first settles the operations whose due time has passed.
-import { Rng } from '../../../runtime/index.ts'
+import { Rng } from 'distlab/node'
 import type { Context } from './context.ts'
 import { completeOperation } from './completeOperation.ts'
 import { DiskState, type DiskConfig } from './DiskState.ts'

@@ -2,7 +2,7 @@
 // fires on the ones its `when` names (the 3rd, the 2nd to 4th, every one, or a seeded share). The
 // core only decides: it reports the latency to wait, the status to answer, or the byte after which
 // the adapter must cut the connection; waiting and cutting are the adapter's job.
-import { Rng } from '../../../runtime/index.ts'
+import { Rng } from 'distlab/node'
 
 /** The emulated endpoints, as fault targets and in docs/disk-emulator.md's table. */
 export const ENDPOINTS = ['info', 'meta', 'mkdir', 'delete', 'copy', 'move', 'upload-link', 'download-link', 'operation', 'trash', 'upload', 'download'] as const

@@ -226,7 +226,7 @@ export const clientMachine = setup({
     }),
     verify: assign({
       result: ({ context }) => {
-        const why = context.part?.finish(context.expected) ?? 'no file'
+        const why = context.part ? context.part.finish(context.expected) : 'no file was written'
         return why === null ? { line: doneLine(context.command as Command, context.expected.size), code: EXIT.ok } : { line: `download corrupted: ${why}; nothing kept`, code: EXIT.corrupted }
       },
     }),
