@@ -173,9 +173,24 @@ const httpStore: Assignment = {
   mutants: async () => (await import('./http-store/mutants/index.ts')).default,
 }
 
+const diskClient: Assignment = {
+  id: 'disk-client',
+  title: 'Console client for the Yandex.Disk REST API: ls, rm, mv, cp, upload, download, against a faithful emulator',
+  source: 'seed 000 §2',
+  status: 'ready',
+  roles: { client: 'the disk-client: runs the command on its command line (config.argv) against the Disk, prints one line per result or error, and exits with a code' },
+  wire: { transport: 'http' },
+  secrets: httpSecrets,
+  dir: dir('disk-client'),
+  referenceDir: join(dir('disk-client'), 'solution'),
+  grader: async () => (await import('../graders/disk-client/index.ts')).default,
+  scenario: async () => (await import('./disk-client/scenario.ts')).default,
+  mutants: async () => (await import('./disk-client/mutants/index.ts')).default,
+}
+
 export const ASSIGNMENTS: ReadonlyArray<AssignmentInfo | Assignment> = [
   reliableUdp,
-  { id: 'disk-client', title: 'Console client for a cloud-disk REST API', source: 'seed 000 §2', status: 'planned' },
+  diskClient,
   viewservice,
   pbservice,
   leaderKv,

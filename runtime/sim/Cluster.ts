@@ -239,6 +239,20 @@ export class Cluster {
     return this.nodeNamed(name).dataDir
   }
 
+  /**
+   * Gives a node that is down another `input.config` for its next start (a program run again with
+   * other arguments: the disk-client grader runs one command per start).
+   */
+  setConfig(name: string, config: unknown): void {
+    const node = this.nodeNamed(name)
+    if (node.status !== 'down') throw new DistlabError('BAD_INPUT', `setConfig('${name}'): the node is ${node.status}; a config can change only while it is down`)
+    try {
+      node.config = structuredClone(config)
+    } catch (err) {
+      throw new DistlabError('BAD_INPUT', `setConfig('${name}'): the config is not plain data (${err instanceof Error ? err.message : String(err)})`)
+    }
+  }
+
   /** Starts a node that was declared with `start: false`, or that crashed (then it is a restart). */
   start(name: string): void {
     const node = this.nodeNamed(name)

@@ -40,7 +40,8 @@ export class SimNode implements Endpoint {
     readonly address: string,
     readonly role: string,
     readonly moduleUrl: string,
-    readonly config: unknown,
+    /** input.config of its next incarnation (Cluster.setConfig changes it while the node is down). */
+    public config: unknown,
     readonly peers: string[],
     readonly dataDir: string,
   ) {}

@@ -6,6 +6,7 @@
 import { assign, enqueueActions, setup } from 'xstate'
 import { defineNode, httpBody, send, HTTP_BODY_WINDOW, type Delivered, type HttpAbortMessage, type HttpBodyAckMessage, type HttpBodyMessage, type HttpRequestMessage, type HttpResponseMessage, type NodeEffect, type NodeInput } from 'distlab/node'
 import { DiskEmulator } from './DiskEmulator.ts'
+import { DirStorage } from './dirStorage.ts'
 import type { FaultPlan } from './faults.ts'
 import type { DiskResponse, DownloadHandle, UploadHandle } from './types.ts'
 
@@ -17,6 +18,8 @@ export interface EmulatorConfig {
   quota?: number
   opDurationMs?: number
   faults?: FaultPlan
+  /** 'dir' keeps files in the node's data directory instead of memory (big transfers). */
+  storage?: 'memory' | 'dir'
 }
 
 const PIECE = 256 * 1024
@@ -76,7 +79,7 @@ function sendPiece(context: Context, enqueue: Enqueue, params: { to: string; rid
   const data = download.handle.read(start, Math.min(PIECE, download.handle.length - start))
   const piece = httpBody(params.rid, seq, data, seq === download.pieces - 1)
   if (params.delayMs) enqueue.raise({ type: 'answer', to: params.to, message: piece }, { delay: params.delayMs })
-  else enqueue.emit(send(params.to, piece, { transfer: true }))
+  else enqueue.emit(send(params.to, piece))
   if (seq === download.pieces - 1) context.downloads.delete(key(params.to, params.rid))
 }
 
@@ -168,6 +171,7 @@ export const emulatorMachine = setup({
       ...(input.config.quota !== undefined ? { quota: input.config.quota } : {}),
       ...(input.config.opDurationMs !== undefined ? { opDurationMs: input.config.opDurationMs } : {}),
       ...(input.config.faults ? { faults: input.config.faults } : {}),
+      ...(input.config.storage === 'dir' ? { storage: new DirStorage(input.dataDir) } : {}),
     })
     return { disk, uploads: new Map(), downloads: new Map() }
   },
