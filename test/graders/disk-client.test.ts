@@ -1,0 +1,3 @@
+import { gradeBothWays } from './gradeBothWays.ts'
+
+gradeBothWays('disk-client', { maxPoints: 10 })
