@@ -5,7 +5,15 @@ import { callMachine } from '../../solution/apiCall.ts'
 import { clientMachine } from '../../solution/client.ts'
 
 const overwriting = (path: string): string => (/\/resources\/(copy|move|upload)\?/.test(path) && !/[?&]overwrite=/.test(path) ? `${path}&overwrite=true` : path)
-const sendRequest = emit(({ context }: { context: { ridBase: number; attempt: number; to: string; method: string; path: string; headers: Record<string, string>; body?: string } }) =>
-  send(context.to, httpRequest(context.ridBase + context.attempt, context.method, overwriting(context.path), { headers: context.headers, body: context.body ?? '' }), { unreachable: true }),
-)
-export default defineNode({ machine: clientMachine.provide({ actors: { call: callMachine.provide({ actions: { sendRequest } }) } }) })
+
+export default defineNode({
+  machine: clientMachine.provide({
+    actors: {
+      call: callMachine.provide({
+        actions: {
+          sendRequest: emit(({ context }) => send(context.to, httpRequest(context.ridBase + context.attempt, context.method, overwriting(context.path), { headers: context.headers, body: context.body ?? '' }), { unreachable: true })),
+        },
+      }),
+    },
+  }),
+})
