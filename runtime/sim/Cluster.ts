@@ -441,7 +441,7 @@ export class Cluster {
     const addresses = specs.map((s) => s.address ?? s.name)
     specs.forEach((spec, i) => {
       const address = addresses[i] as string
-      const dataDir = join(this.dataRoot, spec.name)
+      const dataDir = spec.dataDir ? resolve(spec.dataDir) : join(this.dataRoot, spec.name)
       mkdirSync(dataDir, { recursive: true })
       const peers = spec.peers ?? addresses.filter((a) => a !== address)
       const node = new SimNode(spec.name, address, spec.role ?? CLUSTER_DEFAULTS.nodeRole, urls[i] as string, spec.config ?? {}, peers, dataDir)

@@ -24,6 +24,11 @@ export interface NodeSpec {
   peers?: string[]
   /** Start at t=0 (default); false leaves it down until `start(name)` (its data directory exists meanwhile). */
   start?: boolean
+  /**
+   * The node's own directory (input.dataDir), instead of one under the run's dataRoot: a program run
+   * from a shell works in the directory it was started in (`npm run disk-client`). Never removed.
+   */
+  dataDir?: string
   /** This node's uplink and downlink, overriding the cluster's `bandwidth`. */
   bandwidth?: BandwidthConfig | number
 }
