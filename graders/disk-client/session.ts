@@ -2,9 +2,10 @@
 // the client's default URL has it) and a client started once per command, like a program run from
 // a shell, in a directory the test fills with local files. The test looks at the Disk itself
 // through its own HTTP requests, not only at what the client says.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { EXIT, type ExitResult } from '../../assignments/disk-client/messages.ts'
+import { runClient, type Run } from '../../assignments/disk-client/driver.ts'
+import { EXIT } from '../../assignments/disk-client/messages.ts'
 import type { FaultPlan } from '../../assignments/disk-client/emulator/faults.ts'
 import { parseFaults } from '../../assignments/disk-client/emulator/faultSpec.ts'
 import { REPO_ROOT, httpSecrets, type Cluster, type HttpResponseMessage, type NodeLimits } from '../../runtime/index.ts'
@@ -16,15 +17,6 @@ export const SERVICE = 'cloud-api.yandex.net'
 
 /** How long one command may take: retries with back-off and a slow operation fit in it. */
 const COMMAND_WITHIN_MS = 120_000
-
-export interface Run {
-  /** null: the client never said it was done. */
-  code: number | null
-  lines: string[]
-  /** virtual ms the command took. */
-  ms: number
-  dir: string
-}
 
 export interface SessionOptions {
   /** A fault plan in npm run disk-emulator's --faults syntax. */
@@ -63,22 +55,9 @@ export class Session {
   }
 
   /** Runs the client once with these arguments (and DISK_TOKEN unless `env` says otherwise). */
-  async run(argv: string[], options: { env?: Record<string, string>; files?: Record<string, string | Uint8Array>; within?: number } = {}): Promise<Run> {
+  run(argv: string[], options: { env?: Record<string, string>; files?: Record<string, string | Uint8Array>; within?: number } = {}): Promise<Run> {
     if (this.runs >= this.maxRuns) throw new Error(`the test asked for more than ${this.maxRuns} client runs`)
-    const name = `run${++this.runs}`
-    const dir = this.cluster.dataDir(name)
-    for (const [file, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, file), content)
-    this.cluster.setConfig(name, { argv, env: options.env ?? { DISK_TOKEN: TOKEN } })
-    const app = this.cluster.app(name)
-    const started = this.cluster.now
-    this.cluster.start(name)
-    try {
-      await this.cluster.until(() => app.inbox.some(isExit), { timeout: options.within ?? COMMAND_WITHIN_MS, what: `disk-client ${argv.join(' ')} to finish` })
-    } catch (err) {
-      if (this.cluster.failure) throw err
-    }
-    const exit = app.inbox.find(isExit)
-    return { code: exit ? exit.code : null, lines: [...this.cluster.node(name).console], ms: this.cluster.now - started, dir }
+    return runClient(this.cluster, `run${++this.runs}`, argv, { env: options.env ?? { DISK_TOKEN: TOKEN }, ...(options.files ? { files: options.files } : {}), within: options.within ?? COMMAND_WITHIN_MS })
   }
 
   /** The Disk's own answer about a path (the test's request, not the client's): its metadata, or null. */
@@ -116,10 +95,8 @@ export class Session {
   }
 }
 
-const isExit = (m: { type: string }): m is ExitResult & { type: 'exit' } => m.type === 'exit'
-
 /** Files in a client's directory, hidden ones included. */
 export const filesIn = (dir: string): string[] => readdirSync(dir).sort()
 export const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8')
 export const show = (run: Run): string => `exit ${run.code ?? 'none'}: ${run.lines.join(' | ').slice(0, 400) || 'nothing printed'}`
-export { EXIT }
+export { EXIT, type Run }

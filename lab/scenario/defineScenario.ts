@@ -7,6 +7,8 @@ export type ScenarioNodeSpec = SolutionNodeSpec
 
 export interface ScenarioContext {
   readonly seed: number
+  /** 'real' when the story runs on loopback sockets (`--mode real`): a story with a service outside its cluster starts it. */
+  readonly mode: 'sim' | 'real'
   readonly rng: Rng
   /** Starts the story's cluster: traced to the run's file and narrated as it goes. */
   cluster(options: Omit<ClusterOptions, 'nodes' | 'seed' | 'trace'> & { nodes: ScenarioNodeSpec[] }): Promise<Cluster>

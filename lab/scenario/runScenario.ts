@@ -40,6 +40,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const started = performance.now()
   const context: ScenarioContext = {
     seed: options.seed,
+    mode: options.mode ?? 'sim',
     rng: new Rng(options.seed).fork('scenario'),
     async cluster({ nodes, ...rest }) {
       narrator.names([...nodes.map((n) => n.name), 'network'])

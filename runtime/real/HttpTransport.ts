@@ -4,12 +4,16 @@
 // answers it, in any order. An HTTP_REQUEST a node sends is made as a real request, with the header
 // `X-Distlab-From` naming the sender's own server so the callee knows who calls; its response comes
 // back as an HTTP_RESPONSE with the sender's own rid. Bodies are text (httpWire.ts has the rules).
+// A node's own request may stream its body (`bodyFollows`) or its response's (`streamResponse`) in
+// acknowledged pieces: httpStreams.ts keeps those exchanges going. A node serving HTTP gets and
+// gives whole bodies.
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { HttpRequestMessage, HttpResponseMessage } from '../node/http.ts'
+import { isHttpStreamMessage, type HttpRequestMessage, type HttpResponseMessage } from '../node/http.ts'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
-import { FROM_HEADER, MAX_BODY, headersOf, headersToWrite, readBody, whyUnsendable, writeError } from './httpWire.ts'
+import { FROM_HEADER, MAX_BODY, framingOf, headersOf, headersToWrite, readBody, whyUnsendable, writeError } from './httpWire.ts'
 import { HttpServers } from './HttpServers.ts'
+import { HttpStreams } from './httpStreams.ts'
 import { isLoopback, splitAddress, type Transport, type TransportEvents } from './Transport.ts'
 
 /** A request the node never answers gets a 504 after this long, so no caller hangs. */
@@ -42,12 +46,16 @@ export class HttpTransport implements Transport {
   /** Keeps a node's connections to a callee open between requests (no socket per request). */
   private readonly agent = new Agent({ keepAlive: true })
   private readonly answerWithinMs: number
+  /** A node's own requests with streamed bodies; `streams.peakInFlight` is there for tests. */
+  readonly streams: HttpStreams
 
   constructor(
     private readonly events: TransportEvents,
     options: HttpTransportOptions = {},
   ) {
     this.answerWithinMs = options.answerWithinMs ?? ANSWER_WITHIN_MS
+    // A stream is abandoned after as long without progress as a whole request may take.
+    this.streams = new HttpStreams(events, this.answerWithinMs + CALLER_GRACE_MS)
   }
 
   open(endpoint: Endpoint, host: string, port: number): Promise<string> {
@@ -61,17 +69,22 @@ export class HttpTransport implements Transport {
   write(from: Endpoint, to: string, msg: Message): boolean {
     if (msg.type === 'HTTP_RESPONSE') return this.answer(from, to, msg as unknown as HttpResponseMessage)
     if (msg.type === 'HTTP_REQUEST') return this.request(from, to, msg as unknown as HttpRequestMessage)
+    if (isHttpStreamMessage(msg)) return this.streams.write(from, to, msg)
     return false
   }
 
-  /** A lost answer: the request it answers fails as a lost response does (its connection drops). */
+  /**
+   * A lost answer: the request it answers fails as a lost response does (its connection drops). A
+   * lost piece or acknowledgement of a streamed body breaks its exchange (the node hears HTTP_ABORT).
+   */
   lost(from: Endpoint, to: string, msg: Message): void {
-    if (msg.type !== 'HTTP_RESPONSE') return
+    if (msg.type !== 'HTTP_RESPONSE') return this.streams.lost(from, to, msg)
     this.take(`${from.name}>${to}`, (msg as unknown as HttpResponseMessage).rid)?.response.destroy()
   }
 
   /** A request that arrived was dropped before its node took it: it fails as an unanswered one does. */
   undelivered(to: Endpoint, msg: Message): void {
+    this.streams.undelivered(to, msg)
     if (msg.type !== 'HTTP_REQUEST') return
     for (const [key, waiting] of this.pending) {
       if (!key.startsWith(`${to.name}>`)) continue
@@ -85,6 +98,7 @@ export class HttpTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.streams.close()
     for (const req of this.outgoing) req.destroy()
     this.outgoing.clear()
     this.agent.destroy()
@@ -99,22 +113,35 @@ export class HttpTransport implements Transport {
   private request(from: Endpoint, to: string, msg: HttpRequestMessage): boolean {
     const target = splitAddress(to)
     if (!target) return false
-    const body = Buffer.from(msg.body, 'utf8')
-    const self = this.servers.addressOf(from)
-    const headers = { ...headersToWrite(msg.headers), 'content-length': String(body.length), ...(self ? { [FROM_HEADER]: self } : {}) }
-    let req: ClientRequest
-    try {
-      req = httpRequest({ host: target.host, port: target.port, method: msg.method, path: msg.path, headers, agent: this.agent }, (res) =>
-        readBody(res, (text, tooBig) => {
-          if (tooBig) return this.events.problem(from.name, `the response to ${msg.method} ${msg.path} from ${to} is over ${MAX_BODY >> 20} MiB: ignored`)
-          const response: HttpResponseMessage = { type: 'HTTP_RESPONSE', rid: msg.rid, status: res.statusCode ?? 502, headers: headersOf(res.headers), body: text.toString('utf8') }
-          this.events.arrived(from, to, response)
-        }),
-      )
-    } catch (err) {
-      this.events.problem(from.name, `${msg.method} ${msg.path} to ${to} cannot be made: ${(err as Error).message}`)
+    const streamed = msg.bodyFollows === true || msg.streamResponse === true
+    if (streamed && this.streams.busy(from, to, msg.rid)) {
+      this.events.problem(from.name, `${msg.method} ${msg.path} to ${to} has rid ${msg.rid}, which a streamed request of ${from.name} to ${to} still uses: not sent`)
       return false
     }
+    const body = Buffer.from(msg.body, 'utf8')
+    const self = this.servers.addressOf(from)
+    const headers = { ...headersToWrite(msg.headers), ...framingOf(msg, body), ...(self ? { [FROM_HEADER]: self } : {}) }
+    let req: ClientRequest
+    try {
+      req = httpRequest({ host: target.host, port: target.port, method: msg.method, path: msg.path, headers, agent: this.agent })
+    } catch (err) {
+      const why = `${msg.method} ${msg.path} to ${to} cannot be made: ${(err as Error).message}`
+      this.events.problem(from.name, why)
+      if (streamed) this.streams.failed(from, to, msg, why)
+      return false
+    }
+    if (streamed) {
+      this.streams.open(from, to, msg, req)
+      if (!msg.bodyFollows) req.end(body)
+      return true
+    }
+    req.on('response', (res) =>
+      readBody(res, (text, tooBig) => {
+        if (tooBig) return this.events.problem(from.name, `the response to ${msg.method} ${msg.path} from ${to} is over ${MAX_BODY >> 20} MiB: ignored`)
+        const response: HttpResponseMessage = { type: 'HTTP_RESPONSE', rid: msg.rid, status: res.statusCode ?? 502, headers: headersOf(res.headers), body: text.toString('utf8') }
+        this.events.arrived(from, to, response)
+      }),
+    )
     this.outgoing.add(req)
     // A callee that never answers: the request is abandoned, as a lost answer.
     const timer = setTimeout(() => req.destroy(), this.answerWithinMs + CALLER_GRACE_MS)

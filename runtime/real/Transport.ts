@@ -23,7 +23,10 @@ export interface Transport {
   open(endpoint: Endpoint, host: string, port: number): Promise<string>
   /** Why this message cannot travel on this transport, or null if it can (checked at send time). */
   unsendable(msg: Message): string | null
-  /** Writes `msg` from `from`'s socket to the real address `to`; false if it was not sent at all. */
+  /**
+   * Writes `msg` from `from`'s socket to the real address `to`; false if it was not sent at all, or
+   * if nothing will arrive at `to` as a message for it (HTTP's pieces of a streamed body).
+   */
   write(from: Endpoint, to: string, msg: Message): boolean
   /**
    * The runtime lost `msg` on its way (a fault): a transport that pairs answers with calls (XML-RPC)

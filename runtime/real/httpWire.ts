@@ -1,7 +1,7 @@
 // How the HTTP messages (runtime/node/http.ts) and real HTTP/1.1 meet: which messages can be
 // written at all, which headers go through, and how bodies are read. HttpTransport does the rest.
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import { isHttpMessage } from '../node/http.ts'
+import { isHttpMessage, isHttpStreamMessage, type HttpRequestMessage } from '../node/http.ts'
 import type { Message } from '../node/types.ts'
 
 /** The biggest request or response body read; a bigger request is answered 413 by the transport. */
@@ -11,7 +11,8 @@ export const FROM_HEADER = 'x-distlab-from'
 
 /**
  * Headers about one connection, not about the message: the transport frames every message itself
- * (it sets content-length, and sends a body at once), so a node's own are not written.
+ * (it sets content-length, and sends a body at once), so a node's own are not written. The one
+ * exception is an upload's content-length (framingOf): the node knows the size, the transport does not.
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect'])
 
@@ -19,12 +20,20 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const PATH = /^\/[\x21-\x7e]*$/
 
+const STREAM_TYPES = new Set(['HTTP_BODY', 'HTTP_BODY_ACK', 'HTTP_ABORT'])
+/** A content-length a node may give for an upload: a decimal number of bytes. */
+const LENGTH = /^\d{1,15}$/
+
 /** Why `msg` cannot be written as HTTP, or null if it can. */
 export function whyUnsendable(msg: Message): string | null {
+  if (STREAM_TYPES.has(msg.type)) return streamProblem(msg as unknown as Record<string, unknown>)
   if (msg.type !== 'HTTP_REQUEST' && msg.type !== 'HTTP_RESPONSE') {
-    return `real mode over HTTP carries only HTTP_REQUEST and HTTP_RESPONSE messages (runtime/node/http.ts); a '${msg.type}' message is neither`
+    return `real mode over HTTP carries only HTTP_REQUEST and HTTP_RESPONSE messages (runtime/node/http.ts), and the HTTP_BODY, HTTP_BODY_ACK and HTTP_ABORT of a node's own streamed requests; a '${msg.type}' message is neither`
   }
   const m = msg as unknown as Record<string, unknown>
+  for (const flag of ['bodyFollows', 'streamResponse'] as const) {
+    if (m[flag] !== undefined && typeof m[flag] !== 'boolean') return `an ${msg.type} cannot be written as HTTP: its ${flag} must be true, false or absent (it is ${JSON.stringify(m[flag])})`
+  }
   if (!isHttpMessage(msg)) return `real mode over HTTP carries only HTTP_REQUEST and HTTP_RESPONSE messages, and this ${msg.type} is malformed: ${shapeProblem(m)}`
   for (const [name, value] of Object.entries(msg.headers)) {
     try {
@@ -37,8 +46,30 @@ export function whyUnsendable(msg: Message): string | null {
   if (msg.type === 'HTTP_REQUEST') {
     if (!METHOD.test(msg.method)) return `an HTTP_REQUEST cannot be written as HTTP: its method ${JSON.stringify(msg.method)} is not a token like GET or PUT`
     if (!PATH.test(msg.path)) return `an HTTP_REQUEST cannot be written as HTTP: its path ${JSON.stringify(msg.path)} must start with '/' and be percent-encoded ASCII, without spaces`
-  } else if (msg.status < 200) return `an HTTP_RESPONSE cannot be written as HTTP: status ${msg.status} is informational; a response's status is 200 to 599`
+    if (msg.bodyFollows) {
+      if (msg.body !== '') return 'an HTTP_REQUEST with bodyFollows cannot be written as HTTP: its body comes in HTTP_BODY messages, so its own body must be empty'
+      const length = contentLengthOf(msg.headers)
+      if (length !== null && !LENGTH.test(length)) return `an HTTP_REQUEST with bodyFollows cannot be written as HTTP: its content-length ${JSON.stringify(length)} is not a number of bytes`
+    }
+  } else {
+    if (msg.status < 200) return `an HTTP_RESPONSE cannot be written as HTTP: status ${msg.status} is informational; a response's status is 200 to 599`
+    if (msg.bodyFollows) {
+      return "an HTTP_RESPONSE with bodyFollows cannot be written in real mode: a node serving HTTP answers with a whole body (up to 16 MiB); streamed bodies are for a node's own requests (bodyFollows, streamResponse on its HTTP_REQUEST)"
+    }
+  }
   return null
+}
+
+/** The first thing wrong with an HTTP_BODY, HTTP_BODY_ACK or HTTP_ABORT, or null if it is well-formed. */
+function streamProblem(m: Record<string, unknown>): string | null {
+  if (isHttpStreamMessage(m) && (m.type === 'HTTP_ABORT' || m.seq >= 0)) return null
+  const what = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : typeof v)
+  const wrong = `an ${String(m.type)} is malformed:`
+  if (typeof m.rid !== 'number') return `${wrong} its rid must be the number of the request it belongs to (it is ${what(m.rid)})`
+  if (m.type === 'HTTP_ABORT') return `${wrong} its reason must be a string (it is ${what(m.reason)})`
+  if (!(Number.isInteger(m.seq) && (m.seq as number) >= 0)) return `${wrong} its seq must be the piece's number, an integer from 0 (it is ${JSON.stringify(m.seq) ?? what(m.seq)})`
+  if (!(m.data instanceof Uint8Array)) return `${wrong} its data must be a Uint8Array (it is ${what(m.data)}); a piece of a body is bytes`
+  return `${wrong} its last must be true or false (it is ${what(m.last)})`
 }
 
 /** The first thing wrong with a message of an HTTP type that isHttpMessage refuses. */
@@ -51,6 +82,22 @@ function shapeProblem(m: Record<string, unknown>): string {
   if (bad) return `its header ${JSON.stringify(bad[0])} must be a string (it is ${what(bad[1])})`
   if (m.type === 'HTTP_REQUEST') return typeof m.method !== 'string' ? `its method must be a string (it is ${what(m.method)})` : `its path must be a string (it is ${what(m.path)})`
   return `its status must be an integer from 100 to 599 (it is ${JSON.stringify(m.status) ?? what(m.status)})`
+}
+
+/** The content-length a node gave among its headers (any case), or null. */
+export function contentLengthOf(headers: Record<string, string>): string | null {
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'content-length') return value.trim()
+  return null
+}
+
+/**
+ * How a request's body is framed: a whole body by its length; an upload (bodyFollows) by the
+ * node's own content-length when it gave one (then exactly that many bytes must follow), else chunked.
+ */
+export function framingOf(msg: HttpRequestMessage, body: Buffer): Record<string, string> {
+  if (!msg.bodyFollows) return { 'content-length': String(body.length) }
+  const length = contentLengthOf(msg.headers)
+  return length !== null ? { 'content-length': length } : { 'transfer-encoding': 'chunked' }
 }
 
 /** Headers as a node sees them: lower-case names, repeated ones joined with `, `, less `drop`. */
