@@ -34,7 +34,7 @@ await runCli(USAGE, async (argv) => {
   const cluster = await Cluster.start({
     ...wireOptions(assignment.wire),
     secrets: httpSecrets,
-    nodes: [{ name: 'disk-client', role: 'client', module: solution.module('client'), address: '127.0.0.1:0', dataDir: process.cwd(), config: { argv: args, env, tty: process.stderr.isTTY === true } }],
+    nodes: [{ name: 'disk-client', role: 'client', module: solution.module('client'), address: '127.0.0.1:0', dataDir: workingDirectory(), config: { argv: args, env, tty: process.stderr.isTTY === true } }],
     trace: {
       listener: (record) => {
         if (record.kind === 'console') process.stdout.write(`${record.line}\n`)
@@ -58,3 +58,8 @@ await runCli(USAGE, async (argv) => {
     await cluster.stop()
   }
 })
+
+/** Where the user typed the command: npm runs scripts in the package's root and says where it was started in INIT_CWD. */
+function workingDirectory(): string {
+  return process.env.INIT_CWD ?? process.cwd()
+}
