@@ -56,6 +56,11 @@ export const download: GraderTest = {
     t.equal(filesIn(got.dir), ['copy.bin'], 'and it is the only file the client left')
     const clash = await s.run(['download', '/data.bin', 'mine.txt'], { files: { 'mine.txt': 'my own' } })
     t.check(clash.code === EXIT.local && readFileSync(join(clash.dir, 'mine.txt'), 'utf8') === 'my own', 'downloading onto an existing local file without --overwrite is refused (exit 7) and the file is unchanged', show(clash))
+    await s.mkdir('disk:/folder')
+    const folder = await s.run(['download', '/folder', 'folder.bin'])
+    t.equal({ code: folder.code, lines: folder.lines }, { code: EXIT.refused, lines: ['not a file: disk:/folder'] }, "a folder is not downloaded: 'not a file: disk:/folder', exit 5")
+    const escape = await s.run(['download', '/data.bin', '../escape.bin'])
+    t.check(escape.code === EXIT.local && escape.lines.length === 1, 'a local name that leads outside the client directory: one line, exit 7', show(escape))
     const missing = await s.run(['download', '/nothing.bin', 'nothing.bin'])
     t.check(missing.code === EXIT.notFound && filesIn(missing.dir).length === 0, "a missing Disk file: 'not found', exit 3, and no local file at all", `${show(missing)}; files: ${filesIn(missing.dir).join(', ')}`)
   },
@@ -66,13 +71,17 @@ export const brokenTransfers: GraderTest = {
   title: 'A connection reset in the middle of a download or an upload is retried to a complete file; when it never works, no partial file is left',
   points: 1,
   async run(t) {
-    const s = await Session.start(t, { faults: 'reset-download@1:300000,reset-upload@1:300000' })
+    const s = await Session.start(t, { faults: 'reset-download@1:300000,reset-upload@1:300000,503@upload#3,503@download#3' })
     const data = bytes(4 * 256 * 1024, 4)
     const up = await s.run(['upload', 'big.bin', '/big.bin'], { files: { 'big.bin': data } })
     t.check(up.code === EXIT.ok && (await s.meta('disk:/big.bin'))?.md5 === md5(data), 'an upload cut after 300 KB is tried again and the Disk ends with the whole file', show(up))
     const down = await s.run(['download', '/big.bin', 'big.bin'])
     t.check(down.code === EXIT.ok && md5(readFileSync(join(down.dir, 'big.bin'))) === md5(data), 'a download cut after 300 KB is tried again and the local file is whole', show(down))
     t.equal(filesIn(down.dir), ['big.bin'], 'and no partial file is left beside it')
+    const up503 = await s.run(['upload', 'again.bin', '/again.bin'], { files: { 'again.bin': data } })
+    t.check(up503.code === EXIT.ok && up503.ms <= 3000 && (await s.meta('disk:/again.bin'))?.md5 === md5(data), `an upload the service answers 503 is tried again at once, after a back-off (took ${up503.ms} ms)`, show(up503))
+    const down503 = await s.run(['download', '/again.bin', 'again.bin'])
+    t.check(down503.code === EXIT.ok && down503.ms <= 3000 && md5(readFileSync(join(down503.dir, 'again.bin'))) === md5(data), `a download the service answers 503 is tried again after a back-off (took ${down503.ms} ms)`, show(down503))
     const never = await Session.start(t, { faults: 'reset-download@*:100000' })
     const up2 = await never.run(['upload', 'big.bin', '/big.bin'], { files: { 'big.bin': data } })
     t.equal(up2.code, EXIT.ok, 'on a service whose downloads always break, a file is uploaded')
