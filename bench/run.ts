@@ -1,8 +1,10 @@
-// `npm run bench [sim|hash|sync|sandbox ...]`: speed as ratios against a baseline measured in the same
+// `npm run bench [sim|hash|sync|sandbox|disk ...]`: speed as ratios against a baseline measured in the same
 // run, printed and saved as JSON under bench/results/. Not part of `npm test`: tests assert
 // correctness only. With no suite named, all run. `npm run bench sync -- --against REV` measures
 // the torrent reference of git revision REV in the same run, before the current one.
+// `npm run bench disk -- --size MiB` sends a file of that size (default 256) through disk-client.
 import { kleur } from '../lab/format.ts'
+import { runDiskSuite } from './diskTransfer.ts'
 import { runHashSuite } from './hashThroughput.ts'
 import { machineLine } from './report.ts'
 import { runSandboxSuite } from './sandboxCost.ts'
@@ -18,7 +20,22 @@ if (againstAt >= 0 && !against) {
   process.exit(1)
 }
 
-const SUITES: Record<string, () => Promise<void>> = { sim: runSimSuite, hash: runHashSuite, sync: () => runSyncSuite({ against }), sandbox: runSandboxSuite }
+// `--size MiB`: the disk suite's file size.
+const sizeAt = args.indexOf('--size')
+const sizeText = sizeAt >= 0 ? args.splice(sizeAt, 2)[1] : undefined
+const sizeMiB = sizeText === undefined ? undefined : Number(sizeText)
+if (sizeAt >= 0 && !(sizeMiB !== undefined && Number.isInteger(sizeMiB) && sizeMiB > 0)) {
+  console.error(kleur.red(`distlab: --size needs a whole number of MiB, e.g. npm run bench disk -- --size 16 (got '${sizeText ?? ''}')`))
+  process.exit(1)
+}
+
+const SUITES: Record<string, () => Promise<void>> = {
+  sim: runSimSuite,
+  hash: runHashSuite,
+  sync: () => runSyncSuite({ against }),
+  sandbox: runSandboxSuite,
+  disk: () => runDiskSuite(sizeMiB === undefined ? {} : { sizeMiB }),
+}
 
 const asked = args
 const unknown = asked.filter((name) => !(name in SUITES))

@@ -5,10 +5,11 @@ import { DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 
-export async function runCli(usage: string, main: (argv: string[]) => Promise<number>, options: { errorExitCode?: number } = {}): Promise<void> {
+export async function runCli(usage: string, main: (argv: string[]) => Promise<number>, options: { errorExitCode?: number; ownHelp?: boolean } = {}): Promise<void> {
   const argv = process.argv.slice(2)
   const debug = argv.includes('--debug')
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // ownHelp: the program's own --help (the disk-client prints its commands itself).
+  if (!options.ownHelp && (argv.includes('--help') || argv.includes('-h'))) {
     console.log(usage)
     return
   }

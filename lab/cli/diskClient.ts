@@ -57,7 +57,7 @@ await runCli(USAGE, async (argv) => {
     process.off('SIGINT', interrupted)
     await cluster.stop()
   }
-})
+}, { ownHelp: true })
 
 /** Where the user typed the command: npm runs scripts in the package's root and says where it was started in INIT_CWD. */
 function workingDirectory(): string {

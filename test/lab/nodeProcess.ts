@@ -1,7 +1,9 @@
-// `npm run node` as a test drives it: a child process whose stdout lines, stderr and exit are
-// watched. Bounded: killed after `limitMs` (default 60 s) whatever happens.
+// `npm run node` (or another lab CLI) as a test drives it: a child process whose stdout lines,
+// stderr and exit are watched. Bounded: killed after `limitMs` (default 60 s) whatever happens.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { REPO_ROOT } from '../../runtime/index.ts'
 
 export interface NodeProcess {
   child: ChildProcessWithoutNullStreams
@@ -19,7 +21,25 @@ export interface NodeProcess {
 }
 
 export function startNode(args: string[], limitMs = 60_000): NodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli/node.ts', ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
+  return startCli('node.ts', args, { limitMs })
+}
+
+export interface CliOptions {
+  /** Killed after this long whatever happens (default 60 s). */
+  limitMs?: number
+  /** Its working directory (default: this process's). */
+  cwd?: string
+  /** Its environment: this process's with these set, and those set to undefined removed. */
+  env?: Record<string, string | undefined>
+}
+
+/** `lab/cli/<script>` run with tsx as `node --import tsx`, from any working directory. */
+export function startCli(script: string, args: string[], options: CliOptions = {}): NodeProcess {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env }
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
+  // tsx is named by its own URL, so the child finds it whatever its working directory.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'lab', 'cli', script), ...args], { cwd: options.cwd ?? process.cwd(), env })
+  const limitMs = options.limitMs ?? 60_000
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs)
   const lines: string[] = []
   let partial = ''

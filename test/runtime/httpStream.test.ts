@@ -14,6 +14,7 @@ import type { TransportEvents } from '../../runtime/real/Transport.ts'
 import type { Endpoint } from '../../runtime/sim/Endpoint.ts'
 import type { Cluster, NodeSpec, TraceRecord } from '../../runtime/index.ts'
 import { fixture, withCluster } from '../helpers.ts'
+import { freePort } from '../lab/nodeProcess.ts'
 
 const test = suite('real mode over HTTP: streamed bodies')
 const streamer = fixture('httpStreamer')
@@ -340,13 +341,7 @@ function recordingEvents(): TransportEvents & { problems: string[]; arrivals: Ar
 }
 
 /** A loopback port nobody listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+const closedPort = freePort
 
 const node: Endpoint = { name: 'n', address: 'n', isClient: false, role: 'node' }
 const request = (rid: number, path: string, extra: object): Message => ({ type: 'HTTP_REQUEST', rid, method: 'PUT', path, headers: {}, body: '', ...extra }) as Message

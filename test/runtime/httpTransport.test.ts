@@ -1,7 +1,7 @@
 // Real mode over HTTP: nodes that send HTTP_REQUEST and HTTP_RESPONSE messages are real HTTP/1.1
 // servers and clients on loopback. Every test is bounded, uses ephemeral ports on 127.0.0.1 only,
 // and waits for events (trace records, responses), never for time to pass.
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { HttpTransport } from '../../runtime/real/HttpTransport.ts'
@@ -11,6 +11,7 @@ import type { Message } from '../../runtime/node/types.ts'
 import type { Endpoint } from '../../runtime/sim/Endpoint.ts'
 import type { Cluster, ClusterOptions, TraceRecord } from '../../runtime/index.ts'
 import { fixture, withCluster } from '../helpers.ts'
+import { freePort } from '../lab/nodeProcess.ts'
 
 const test = suite('real mode over HTTP')
 const echo = fixture('httpEcho')
@@ -57,13 +58,7 @@ function connectCode(port: number): Promise<string | null> {
 }
 
 /** A loopback port nobody listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+const closedPort = freePort
 
 type Echo = { by: string; from: string; rid: number; method: string; path: string; body: string; headers: Record<string, string> }
 

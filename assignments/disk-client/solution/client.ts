@@ -115,7 +115,7 @@ function commandCall({ context }: { context: Context }): CallInput {
 
 const forwardToCall = { HTTP_RESPONSE: { actions: 'forwardToCall' as const }, 'net.unreachable': { actions: 'forwardToCall' as const } }
 
-export const clientMachine = setup({
+const clientSetup = setup({
   types: { input: {} as NodeInput<ClientConfig>, context: {} as Context, events: {} as Event, emitted: {} as NodeEffect },
   actors: { call: callMachine },
   delays: {
@@ -251,7 +251,27 @@ export const clientMachine = setup({
       enqueue.emit(toApp({ type: 'exit', code: context.result.code }))
     }),
   },
-}).createMachine({
+})
+
+/** Asks the service for an upload or a download link (counted as a try of the transfer), then `next`. */
+function linking(request: (context: Context) => CallInput, next: 'sending' | 'receiving') {
+  return clientSetup.createStateConfig({
+    entry: 'countTry',
+    on: forwardToCall,
+    invoke: {
+      id: 'call',
+      src: 'call',
+      input: ({ context }) => request(context),
+      onDone: [
+        { guard: 'callFailed', target: '#client.failed', actions: 'unavailable' },
+        { guard: 'gotLink', target: next, actions: ['keepLink', 'nextRids'] },
+        { target: '#client.failed', actions: 'reportError' },
+      ],
+    },
+  })
+}
+
+export const clientMachine = clientSetup.createMachine({
   id: 'client',
   context: ({ input }) => {
     const parsed = parseArgs(input.config.argv ?? [])
@@ -348,20 +368,7 @@ export const clientMachine = setup({
       initial: 'opening',
       states: {
         opening: { entry: 'openLocal', always: [{ guard: 'noReader', target: '#client.failed' }, { target: 'linking' }] },
-        linking: {
-          entry: 'countTry',
-          on: forwardToCall,
-          invoke: {
-            id: 'call',
-            src: 'call',
-            input: ({ context }) => call(context, 'GET', apiPath(api(context), '/resources/upload', { path: diskPath(command<'upload'>(context).remote), overwrite: command<'upload'>(context).overwrite ? true : undefined })),
-            onDone: [
-              { guard: 'callFailed', target: '#client.failed', actions: 'unavailable' },
-              { guard: 'gotLink', target: 'sending', actions: ['keepLink', 'nextRids'] },
-              { target: '#client.failed', actions: 'reportError' },
-            ],
-          },
-        },
+        linking: linking((context) => call(context, 'GET', apiPath(api(context), '/resources/upload', { path: diskPath(command<'upload'>(context).remote), overwrite: command<'upload'>(context).overwrite ? true : undefined })), 'sending'),
         sending: {
           entry: 'startUpload',
           // Each acknowledged piece re-enters `flowing`: the stall timer counts from the last progress.
@@ -409,20 +416,7 @@ export const clientMachine = setup({
             ],
           },
         },
-        linking: {
-          entry: 'countTry',
-          on: forwardToCall,
-          invoke: {
-            id: 'call',
-            src: 'call',
-            input: ({ context }) => call(context, 'GET', apiPath(api(context), '/resources/download', { path: diskPath(command<'download'>(context).remote) })),
-            onDone: [
-              { guard: 'callFailed', target: '#client.failed', actions: 'unavailable' },
-              { guard: 'gotLink', target: 'receiving', actions: ['keepLink', 'nextRids'] },
-              { target: '#client.failed', actions: 'reportError' },
-            ],
-          },
-        },
+        linking: linking((context) => call(context, 'GET', apiPath(api(context), '/resources/download', { path: diskPath(command<'download'>(context).remote) })), 'receiving'),
         receiving: {
           entry: 'startDownload',
           // Each piece re-enters `flowing`: the stall timer counts from the last progress.
