@@ -146,7 +146,7 @@ export const retries: GraderTest = {
 
 export const givingUp: GraderTest = {
   name: 'giving-up',
-  title: 'Against a service that always fails, or a host nobody answers at, the client tries 5 times with growing back-off and gives up (exit 6); an operation stuck in progress is given up after 2 minutes',
+  title: 'Against a service that always fails, never answers in time, or a host nobody answers at, the client tries 5 times with growing back-off and gives up (exit 6); an operation stuck in progress is given up after 2 minutes',
   points: 1,
   timeLimit: 400_000,
   async run(t) {
@@ -158,6 +158,9 @@ export const givingUp: GraderTest = {
     t.check(gaveUp.ms >= 3500 && gaveUp.ms <= 5000, `waiting 250 ms, then twice as long each time, between them (gave up after ${gaveUp.ms} ms)`, show(gaveUp))
     const nowhere = await dead.run(['ls', '/'], { env: { DISK_TOKEN: TOKEN, DISK_API_URL: 'https://nowhere.example' } })
     t.check(nowhere.code === EXIT.unavailable && nowhere.ms >= 7000 && nowhere.ms <= 15_000, `a host where nobody answers: each refused connection retried with back-off, then exit 6 (after ${nowhere.ms} ms)`, show(nowhere))
+    const mute = await Session.start(t, { faults: 'delay@*:15000' })
+    const silent = await mute.run(['ls', '/'])
+    t.check(silent.code === EXIT.unavailable && silent.ms >= 50_000 && silent.ms <= 60_000, `a service whose every answer would take 15 s: each try abandoned after 10 s, 5 tries, then exit 6 (after ${silent.ms} ms)`, show(silent))
     const stuck = await Session.start(t, { faults: 'slow-ops:300000' })
     await stuck.mkdir('disk:/heavy')
     await stuck.put('disk:/heavy/f.txt', 'f')
