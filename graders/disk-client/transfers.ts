@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GraderTest } from '../harness/defineGrader.ts'
+import type { TestContext } from '../harness/TestContext.ts'
 import { EXIT, Session, filesIn, show } from './session.ts'
 
 /** Deterministic bytes of a given size (a test's local file). */
@@ -17,6 +18,8 @@ function bytes(size: number, salt: number): Uint8Array {
   }
   return out
 }
+/** The client's first back-off before trying a transfer again (spec rule 8). */
+const BACKOFF_MS = 250
 const md5 = (data: Uint8Array): string => createHash('md5').update(data).digest('hex')
 
 export const upload: GraderTest = {
@@ -68,27 +71,49 @@ export const download: GraderTest = {
 
 export const brokenTransfers: GraderTest = {
   name: 'broken-transfers',
-  title: 'A connection reset in the middle of a download or an upload is retried to a complete file; when it never works, no partial file is left',
+  title: 'A transfer reset mid-body, answered 503 or stalled for 10 s is tried again after a back-off to a complete file; one that never works ends with exit 6 and no file left; an upload over the quota is refused',
   points: 1,
+  timeLimit: 300_000,
   async run(t) {
     const s = await Session.start(t, { faults: 'reset-download@1:300000,reset-upload@1:300000,503@upload#3,503@download#3' })
     const data = bytes(4 * 256 * 1024, 4)
     const up = await s.run(['upload', 'big.bin', '/big.bin'], { files: { 'big.bin': data } })
     t.check(up.code === EXIT.ok && (await s.meta('disk:/big.bin'))?.md5 === md5(data), 'an upload cut after 300 KB is tried again and the Disk ends with the whole file', show(up))
+    t.check(up.ms >= BACKOFF_MS && up.ms <= BACKOFF_MS + 300, `after a back-off of ${BACKOFF_MS} ms (took ${up.ms} ms)`, show(up))
     const down = await s.run(['download', '/big.bin', 'big.bin'])
     t.check(down.code === EXIT.ok && md5(readFileSync(join(down.dir, 'big.bin'))) === md5(data), 'a download cut after 300 KB is tried again and the local file is whole', show(down))
+    t.check(down.ms >= BACKOFF_MS && down.ms <= BACKOFF_MS + 300, `after a back-off of ${BACKOFF_MS} ms (took ${down.ms} ms)`, show(down))
     t.equal(filesIn(down.dir), ['big.bin'], 'and no partial file is left beside it')
     const up503 = await s.run(['upload', 'again.bin', '/again.bin'], { files: { 'again.bin': data } })
-    t.check(up503.code === EXIT.ok && up503.ms <= 3000 && (await s.meta('disk:/again.bin'))?.md5 === md5(data), `an upload the service answers 503 is tried again at once, after a back-off (took ${up503.ms} ms)`, show(up503))
+    t.check(up503.code === EXIT.ok && up503.ms >= BACKOFF_MS && up503.ms <= BACKOFF_MS + 300 && (await s.meta('disk:/again.bin'))?.md5 === md5(data), `an upload the service answers 503 is tried again at once, after a back-off (took ${up503.ms} ms)`, show(up503))
     const down503 = await s.run(['download', '/again.bin', 'again.bin'])
-    t.check(down503.code === EXIT.ok && down503.ms <= 3000 && md5(readFileSync(join(down503.dir, 'again.bin'))) === md5(data), `a download the service answers 503 is tried again after a back-off (took ${down503.ms} ms)`, show(down503))
-    const never = await Session.start(t, { faults: 'reset-download@*:100000' })
+    t.check(down503.code === EXIT.ok && down503.ms >= BACKOFF_MS && down503.ms <= BACKOFF_MS + 300 && md5(readFileSync(join(down503.dir, 'again.bin'))) === md5(data), `a download the service answers 503 is tried again after a back-off (took ${down503.ms} ms)`, show(down503))
+    const never = await Session.start(t, { faults: 'reset-download@*:100000,reset-upload@2+:100000' })
     const up2 = await never.run(['upload', 'big.bin', '/big.bin'], { files: { 'big.bin': data } })
     t.equal(up2.code, EXIT.ok, 'on a service whose downloads always break, a file is uploaded')
     const broken = await never.run(['download', '/big.bin', 'big.bin'])
     t.check(broken.code === EXIT.unavailable && broken.lines.length === 1, 'a download that always breaks: one line, exit 6', show(broken))
     t.equal(filesIn(broken.dir), [], 'and nothing at all is left in the directory: no partial file, no temporary file')
+    const upBroken = await never.run(['upload', 'big.bin', '/other.bin'], { files: { 'big.bin': data } })
+    t.check(upBroken.code === EXIT.unavailable && (await never.meta('disk:/other.bin')) === null, 'an upload that always breaks: exit 6 after its tries, and nothing on the Disk', show(upBroken))
+    await stalled(t)
   },
+}
+
+/** Transfers that stall or cannot fit: part of broken-transfers. */
+async function stalled(t: TestContext): Promise<void> {
+  const s = await Session.start(t, { faults: 'delay@download#1:30000' })
+  const data = bytes(2 * 256 * 1024, 6)
+  t.equal((await s.run(['upload', 'slow.bin', '/slow.bin'], { files: { 'slow.bin': data } })).code, EXIT.ok, 'a file is uploaded')
+  const slow = await s.run(['download', '/slow.bin', 'slow.bin'])
+  t.check(slow.code === EXIT.ok && slow.ms >= 10_000 && slow.ms <= 11_000 && md5(readFileSync(join(slow.dir, 'slow.bin'))) === md5(data), `a download whose body would start after 30 s is abandoned after 10 s without progress and tried again, whole (took ${slow.ms} ms)`, show(slow))
+  const dead = await Session.start(t, { faults: 'delay@download#*:30000' })
+  t.equal((await dead.run(['upload', 'slow.bin', '/slow.bin'], { files: { 'slow.bin': data } })).code, EXIT.ok, 'on a service whose downloads never start, a file is uploaded')
+  const never = await dead.run(['download', '/slow.bin', 'slow.bin'])
+  t.check(never.code === EXIT.unavailable && /^service unavailable/.test(never.lines[0] ?? '') && filesIn(never.dir).length === 0, 'a download that never makes progress: 5 tries, one line, exit 6, no file left', show(never))
+  const small = await Session.start(t, { quota: 1024 * 1024 })
+  const over = await small.run(['upload', 'big.bin', '/big.bin'], { files: { 'big.bin': bytes(2 * 1024 * 1024, 7) } })
+  t.check(over.code === EXIT.refused && /^out of space/.test(over.lines[0] ?? '') && (await small.meta('disk:/big.bin')) === null, "an upload over the Disk's quota: 'out of space: …', exit 5, nothing stored", show(over))
 }
 
 export const largeFiles: GraderTest = {

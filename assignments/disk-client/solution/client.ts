@@ -7,7 +7,9 @@
 //      └─download──▶ downloading: checking → stat → linking → receiving → verifying ⇄ backingOff
 //
 // Every request to the service is a `call` machine (apiCall.ts) that retries 429, 5xx and broken
-// connections with back-off, honouring Retry-After. The client ends with one line and an exit code
+// connections with back-off, honouring Retry-After. A transfer retries the same way from its link
+// (a reset, a 429/5xx, or no progress for 10 s); a new try starts a new part file (the old one is
+// removed), and a download that fails for good removes its part file on the way out. The client ends with one line and an exit code
 // for its program: toApp({ type: 'exit', code }). spec.md has the rules.
 import { and, assign, enqueueActions, not, sendTo, setup } from 'xstate'
 import { defineNode, httpBody, httpRequest, print, prompt, send, toApp, HTTP_BODY_WINDOW, type Delivered, type HttpAbortMessage, type HttpBodyAckMessage, type HttpBodyMessage, type HttpResponseMessage, type NodeEffect, type NodeInput, type UnreachableEvent } from 'distlab/node'
@@ -144,7 +146,7 @@ const clientSetup = setup({
     badLocal: ({ context }) => localPath(context.dataDir, command<'download'>(context).local) === null,
     localExists: ({ context }) => !command<'download'>(context).overwrite && exists(localPath(context.dataDir, command<'download'>(context).local) as string),
     triesLeft: ({ context }) => context.tries < RETRY.attempts,
-    mine: ({ context, event }) => ('rid' in event ? event.rid : event.type === 'net.unreachable' ? (event.message as { rid?: number }).rid : undefined) === context.streamRid,
+    mine: ({ context, event }) => 'rid' in event && event.rid === context.streamRid,
     saysLater: ({ event }) => event.type === 'HTTP_RESPONSE' && (event.status === 429 || event.status >= 500),
     streamStarts: ({ event }) => event.type === 'HTTP_RESPONSE' && event.status === 200 && event.bodyFollows === true,
     isLastPiece: ({ event }) => event.type === 'HTTP_BODY' && event.last,
@@ -194,7 +196,7 @@ const clientSetup = setup({
       const rid = context.nextRid
       const pieces = Math.max(1, Math.ceil(reader.size / PIECE_BYTES))
       enqueue.assign({ streamRid: rid, nextRid: rid + 1, sent: Math.min(HTTP_BODY_WINDOW, pieces), acked: 0 })
-      enqueue.emit(send(link.address, { ...httpRequest(rid, 'PUT', link.path, { headers: { 'content-length': String(reader.size), 'content-type': 'application/octet-stream' } }), bodyFollows: true }, { unreachable: true }))
+      enqueue.emit(send(link.address, { ...httpRequest(rid, 'PUT', link.path, { headers: { 'content-length': String(reader.size), 'content-type': 'application/octet-stream' } }), bodyFollows: true }))
       for (let seq = 0; seq < Math.min(HTTP_BODY_WINDOW, pieces); seq++) enqueue.emit(send(link.address, httpBody(rid, seq, reader.read(seq * PIECE_BYTES, PIECE_BYTES), seq === pieces - 1), { transfer: true }))
     }),
     /** An acknowledged piece makes room for the next. */
@@ -215,7 +217,7 @@ const clientSetup = setup({
       const rid = context.nextRid
       context.part?.discard('a new try')
       enqueue.assign({ streamRid: rid, nextRid: rid + 1, part: PartWriter.create(localPath(context.dataDir, command<'download'>(context).local) as string) })
-      enqueue.emit(send(link.address, { ...httpRequest(rid, 'GET', link.path), streamResponse: true }, { unreachable: true }))
+      enqueue.emit(send(link.address, { ...httpRequest(rid, 'GET', link.path), streamResponse: true }))
     }),
     takePiece: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'HTTP_BODY') return
@@ -230,10 +232,7 @@ const clientSetup = setup({
         return why === null ? { line: doneLine(context.command as Command, context.expected.size), code: EXIT.ok } : { line: `download corrupted: ${why}; nothing kept`, code: EXIT.corrupted }
       },
     }),
-    discardPart: enqueueActions(({ context }) => {
-      context.part?.discard('the download failed')
-    }),
-    streamBroke: assign({ result: ({ context, event }) => ({ line: `service unavailable: the connection broke (${event.type === 'HTTP_ABORT' ? event.reason : 'nobody answers'}), after ${context.tries} tries`, code: EXIT.unavailable }) }),
+    streamBroke: assign({ result: ({ context, event }) => ({ line: `service unavailable: the connection broke (${event.type === 'HTTP_ABORT' ? event.reason : 'no reason given'}), after ${context.tries} tries`, code: EXIT.unavailable }) }),
     streamStalled: assign({ result: ({ context }) => ({ line: `service unavailable: no progress for ${RETRY.requestTimeoutMs / 1000} s, after ${context.tries} tries`, code: EXIT.unavailable }) }),
     reportStreamError: assign({
       result: ({ context, event }) => {
@@ -386,7 +385,6 @@ export const clientMachine = clientSetup.createMachine({
               { guard: 'mine', target: '#client.failed', actions: 'reportStreamError' },
             ],
             HTTP_ABORT: [{ guard: and(['mine', 'triesLeft']), target: 'backingOff' }, { guard: 'mine', target: '#client.failed', actions: 'streamBroke' }],
-            'net.unreachable': [{ guard: and(['mine', 'triesLeft']), target: 'backingOff' }, { guard: 'mine', target: '#client.failed', actions: 'streamBroke' }],
           },
         },
         backingOff: { after: { backoff: 'linking' } },
@@ -424,17 +422,16 @@ export const clientMachine = clientSetup.createMachine({
           states: {
             flowing: {
               on: { HTTP_BODY: [{ guard: and(['mine', 'isLastPiece']), target: '#client.downloading.verifying', actions: 'takePiece' }, { guard: 'mine', target: 'flowing', reenter: true, actions: 'takePiece' }] },
-              after: { stall: [{ guard: 'triesLeft', target: '#client.downloading.backingOff', actions: 'discardPart' }, { target: '#client.failed', actions: ['discardPart', 'streamStalled'] }] },
+              after: { stall: [{ guard: 'triesLeft', target: '#client.downloading.backingOff' }, { target: '#client.failed', actions: 'streamStalled' }] },
             },
           },
           on: {
             HTTP_RESPONSE: [
               { guard: and(['mine', 'streamStarts']) },
-              { guard: and(['mine', 'saysLater', 'triesLeft']), target: 'backingOff', actions: 'discardPart' },
-              { guard: 'mine', target: '#client.failed', actions: ['discardPart', 'reportStreamError'] },
+              { guard: and(['mine', 'saysLater', 'triesLeft']), target: 'backingOff' },
+              { guard: 'mine', target: '#client.failed', actions: 'reportStreamError' },
             ],
-            HTTP_ABORT: [{ guard: and(['mine', 'triesLeft']), target: 'backingOff', actions: 'discardPart' }, { guard: 'mine', target: '#client.failed', actions: ['discardPart', 'streamBroke'] }],
-            'net.unreachable': [{ guard: and(['mine', 'triesLeft']), target: 'backingOff', actions: 'discardPart' }, { guard: 'mine', target: '#client.failed', actions: ['discardPart', 'streamBroke'] }],
+            HTTP_ABORT: [{ guard: and(['mine', 'triesLeft']), target: 'backingOff' }, { guard: 'mine', target: '#client.failed', actions: 'streamBroke' }],
           },
         },
         verifying: { entry: 'verify', always: [{ guard: 'corrupted', target: '#client.failed' }, { target: '#client.done' }] },

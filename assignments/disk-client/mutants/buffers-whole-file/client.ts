@@ -1,6 +1,6 @@
 // BUG: a download is collected in memory and written out at the end: a file as big as the client's
 // memory cannot be downloaded.
-import { assign, enqueueActions } from 'xstate'
+import { enqueueActions } from 'xstate'
 import { defineNode, send } from 'distlab/node'
 import { clientMachine } from '../../solution/client.ts'
 
@@ -17,11 +17,6 @@ export default defineNode({
       verify: enqueueActions(({ context, enqueue }) => {
         for (const piece of held.splice(0)) context.part?.write(piece)
         if (verify) enqueue(verify as Parameters<typeof enqueue>[0])
-      }),
-      discardPart: assign(({ context }) => {
-        held.length = 0
-        context.part?.discard('the download failed')
-        return {}
       }),
     },
   }),

@@ -2,4 +2,4 @@
 import { defineNode } from 'distlab/node'
 import { clientMachine } from '../../solution/client.ts'
 
-export default defineNode({ machine: clientMachine.provide({ actions: { discardPart: () => {}, closeFiles: () => {} } }) })
+export default defineNode({ machine: clientMachine.provide({ actions: { closeFiles: () => {} } }) })
