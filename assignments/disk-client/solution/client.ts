@@ -10,110 +10,18 @@
 // connections with back-off, honouring Retry-After. A transfer retries the same way from its link
 // (a reset, a 429/5xx, or no progress for 10 s); a new try starts a new part file (the old one is
 // removed), and a download that fails for good removes its part file on the way out. The client ends with one line and an exit code
-// for its program: toApp({ type: 'exit', code }). spec.md has the rules.
+// for its program: toApp({ type: 'exit', code }). spec.md has the rules. The chart and its actions
+// stay in this one file (~350 lines) so that a reader sees each state beside what it does; what
+// the actions read from the context is in context.ts.
 import { and, assign, enqueueActions, not, sendTo, setup } from 'xstate'
-import { defineNode, httpBody, httpRequest, print, prompt, send, toApp, HTTP_BODY_WINDOW, type Delivered, type HttpAbortMessage, type HttpBodyAckMessage, type HttpBodyMessage, type HttpResponseMessage, type NodeEffect, type NodeInput, type UnreachableEvent } from 'distlab/node'
+import { defineNode, httpBody, httpRequest, print, prompt, send, toApp, HTTP_BODY_WINDOW, type NodeEffect, type NodeInput } from 'distlab/node'
 import { CONFIG_FILE, DEFAULT_API_URL, EXIT, PIECE_BYTES, RETRY, type ClientConfig, type ExitCode } from 'distlab/protocol/disk-client'
-import { readFileSync } from 'node:fs'
 import { apiPath, explain, targetOf, type Target } from './api.ts'
-import { callMachine, type CallInput, type CallOutput } from './apiCall.ts'
+import { PAGE, api, bodyOf, call, command, commandCall, ok, outputOf, remoteOf, responseOf, tokenOf, type Context, type Event } from './context.ts'
+import { callMachine, type CallInput } from './apiCall.ts'
 import { USAGE, diskPath, parseArgs, type Command } from './commands.ts'
 import { LocalReader, PartWriter, exists, localPath } from './localFiles.ts'
 import { doneLine, infoLine, listingLines, totalOf } from './show.ts'
-
-const PAGE = 100
-
-interface Context {
-  dataDir: string
-  tty: boolean
-  command: Command | null
-  problem: string | null
-  api: Target | null
-  token: string | null
-  nextRid: number
-  listed: string[]
-  operation: Target | null
-  pollDeadline: number
-  tries: number
-  reader: LocalReader | null
-  part: PartWriter | null
-  link: Target | null
-  streamRid: number
-  /** Pieces sent and acknowledged, of an upload. */
-  sent: number
-  acked: number
-  expected: { size: number; md5: string; sha256: string }
-  result: { line: string; code: ExitCode }
-}
-
-type Event =
-  | Delivered<HttpResponseMessage>
-  | Delivered<HttpBodyMessage>
-  | Delivered<HttpBodyAckMessage>
-  | Delivered<HttpAbortMessage>
-  | UnreachableEvent
-  | { type: 'xstate.done.actor.call'; output: CallOutput }
-
-type Done = { output: CallOutput }
-
-/** The token: --token-file, else DISK_TOKEN, else the config file; never printed. */
-function tokenOf(dataDir: string, env: Record<string, string>, tokenFile: string | null): string | null {
-  const read = (name: string): string | null => {
-    const path = localPath(dataDir, name)
-    try {
-      return path ? readFileSync(path, 'utf8') : null
-    } catch {
-      return null
-    }
-  }
-  if (tokenFile !== null) return read(tokenFile)?.trim() || null
-  if (env.DISK_TOKEN) return env.DISK_TOKEN
-  const config = read(CONFIG_FILE)
-  try {
-    const token = config ? (JSON.parse(config) as { token?: unknown }).token : undefined
-    return typeof token === 'string' && token !== '' ? token : null
-  } catch {
-    return null
-  }
-}
-
-const headers = (context: Context): Record<string, string> => ({ authorization: `OAuth ${context.token ?? ''}`, accept: 'application/json' })
-const api = (context: Context): Target => context.api as Target
-const command = <K extends Command['kind']>(context: Context): Extract<Command, { kind: K }> => context.command as Extract<Command, { kind: K }>
-const outputOf = (event: unknown): CallOutput => (event as Done).output
-const responseOf = (event: unknown): HttpResponseMessage | null => {
-  const output = outputOf(event)
-  return 'response' in output ? output.response : null
-}
-const bodyOf = (event: unknown): Record<string, unknown> => {
-  try {
-    return JSON.parse(responseOf(event)?.body ?? '{}') as Record<string, unknown>
-  } catch {
-    return {}
-  }
-}
-const ok = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300
-const remoteOf = (c: Command): string => ('path' in c ? c.path : 'from' in c ? c.from : 'remote' in c ? c.remote : 'disk:/')
-const call = (context: Context, method: string, path: string): CallInput => ({ ridBase: context.nextRid, to: api(context).address, method, path, headers: headers(context) })
-
-/** The request of rm, mv, cp, mkdir and info. */
-function commandCall({ context }: { context: Context }): CallInput {
-  const c = context.command as Command
-  const a = api(context)
-  switch (c.kind) {
-    case 'info':
-      return call(context, 'GET', apiPath(a, '', {}))
-    case 'mkdir':
-      return call(context, 'PUT', apiPath(a, '/resources', { path: diskPath(c.path) }))
-    case 'rm':
-      return call(context, 'DELETE', apiPath(a, '/resources', { path: diskPath(c.path), permanently: c.permanently ? true : undefined }))
-    case 'mv':
-    case 'cp':
-      return call(context, 'POST', apiPath(a, c.kind === 'mv' ? '/resources/move' : '/resources/copy', { from: diskPath(c.from), path: diskPath(c.to), overwrite: c.overwrite ? true : undefined }))
-    default:
-      return call(context, 'GET', apiPath(a, '/resources', { path: diskPath(remoteOf(c)) }))
-  }
-}
 
 const forwardToCall = { HTTP_RESPONSE: { actions: 'forwardToCall' as const }, 'net.unreachable': { actions: 'forwardToCall' as const } }
 
