@@ -1,6 +1,4 @@
 // Tokens, a server's own reads and writes, partial reads, and bad input (spec rules 1–4, 10).
-import { readdirSync } from 'node:fs'
-import { basename, dirname } from 'node:path'
 import { LIMITS } from '../../assignments/http-store/messages.ts'
 import type { GraderTest } from '../harness/defineGrader.ts'
 import { authorized, CONFIG, Http, OTHER, USERS, show, storeCluster, valuesOf } from './store.ts'
@@ -80,7 +78,7 @@ const BAD_NAMES = ['..', '%2E%2E', '.hidden', 'a%2Fb', '%2Fetc', 'nul%00x', 'x'.
 
 export const badInput: GraderTest = {
   name: 'bad-input',
-  title: 'Bad JSON, bad db or key names (.., /, NUL, too long), oversized bodies, unknown paths: a clear 4xx, nothing stored, no file outside the data directory',
+  title: 'Bad JSON, bad db or key names (.., /, NUL, too long), oversized bodies, unknown paths: a clear 4xx, nothing stored, the server still serving',
   points: 2,
   async run(t) {
     const { cluster, http, token } = await authorized(t, 1)
@@ -97,14 +95,13 @@ export const badInput: GraderTest = {
     t.check(big?.status === 413, `a body over ${LIMITS.bodyBytes} bytes gets 413`, show(big))
     const unknown = await http.request('s1', 'GET', '/frobnicate', { token })
     t.check(unknown?.status === 404, 'an unknown path gets 404', show(unknown))
+    const unknownBig = await http.request('s1', 'POST', '/frobnicate', { token, body: 'x'.repeat(LIMITS.bodyBytes + 10) })
+    t.check(unknownBig?.status === 404, 'an unknown path gets 404 even with a body over the limit (the path is checked first)', show(unknownBig))
     const method = await http.request('s1', 'DELETE', '/db/users/k', { token })
     t.check(method?.status === 405, 'a method the path does not take gets 405', show(method))
     const badAuth = await http.request('s1', 'POST', '/auth', { body: 'login=alice' })
     t.check(badAuth?.status === 400, 'an /auth body that is not JSON gets 400', show(badAuth))
     const after = await http.set('s1', token, 'users', 'still', 'ok')
     t.check(after?.status === 201 && valuesOf(await http.get('s1', token, 'users', ['still'])).values.still === 'ok', 'the server still serves after all that', show(after))
-    const root = dirname(cluster.dataDir('s1'))
-    const outside = readdirSync(root).filter((f) => f !== basename(cluster.dataDir('s1')))
-    t.check(outside.length === 0, "no file appeared beside the server's data directory", outside.join(', '))
   },
 }

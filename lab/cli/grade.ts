@@ -55,7 +55,7 @@ await runCli(
     const width = Math.max(...tests.map((t) => t.name.length))
     const live = process.stdout.isTTY === true
     let position = ''
-    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${networkNamespace()?.privateNetwork ? '' : ' (no network namespace here: sockets are refused inside node workers only)'}`
+    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${sandboxNetworkNote()}`
     console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`))
     const report = await gradeSubmission({
       assignment,
@@ -92,3 +92,10 @@ await runCli(
   },
   { errorExitCode: 2 },
 )
+
+/** What `grade` says about the sandbox's network, when it is not the usual private loopback. */
+function sandboxNetworkNote(): string {
+  const ns = networkNamespace()
+  if (!ns) return ' (no network namespace here: sockets are refused inside node workers only)'
+  return ns.loopback ? '' : " (its network has no loopback here: real-mode tests will fail; install iproute2's ip or python3)"
+}

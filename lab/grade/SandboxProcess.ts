@@ -167,17 +167,27 @@ let netns: Namespaces | null | undefined
 export interface Namespaces {
   /** The command prefix that starts the sandbox in them. */
   prefix: string[]
-  /** Whether the network is a namespace of its own (else the host's, with the PID namespace only). */
+  /** Whether the network is a namespace of its own. */
   privateNetwork: boolean
+  /** Whether its loopback is up (real-mode tests need it). */
+  loopback: boolean
 }
 
+/** Sets IFF_UP on `lo` with two ioctls (SIOCGIFFLAGS, SIOCSIFFLAGS): Python's standard library, where `ip` is missing. */
+const LOOPBACK_UP_PY = [
+  'import socket, fcntl, struct',
+  's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+  "flags = struct.unpack('16sH14s', fcntl.ioctl(s, 0x8913, struct.pack('16sH14s', b'lo', 0, b'')))[1]",
+  "fcntl.ioctl(s, 0x8914, struct.pack('16sH14s', b'lo', flags | 1, b''))",
+].join('\n')
+
 /**
- * The command prefix that gives the sandbox network and PID namespaces of its own (a network with
- * only its own loopback, brought up with `ip` so real-mode tests can use it; no other process
- * visible; --kill-child ends the namespace with unshare). Where `ip` is missing, a network
- * namespace would leave no loopback at all, and real-mode tests would fail on this machine only:
- * the sandbox then keeps the host's network (node code still opens no sockets of its own) in a
- * PID namespace. Null where unshare is missing or not permitted.
+ * The command prefix that gives the sandbox network and PID namespaces of its own: a network with
+ * only its own loopback (brought up with `ip`, or with python3 where `ip` is missing, so real-mode
+ * tests have sockets and nothing outside is reachable); no other process visible; --kill-child ends
+ * the namespace with unshare. Where neither can bring the loopback up, the namespace stays without
+ * one (real-mode tests then fail there, and `grade` says why) rather than share the host's network.
+ * Null where unshare is missing or not permitted.
  */
 export function networkNamespace(): Namespaces | null {
   if (netns !== undefined) return netns
@@ -185,14 +195,15 @@ export function networkNamespace(): Namespaces | null {
   const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path))
   if (!unshare) return netns
   const ip = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((path) => existsSync(path))
-  // "$0" is ip; "$@" the sandbox's own command.
-  const loopbackUp = ip ? ['/bin/sh', '-c', '"$0" link set lo up && exec "$@"', ip] : null
+  const python = ['/usr/bin/python3', '/usr/local/bin/python3', '/bin/python3'].find((path) => existsSync(path))
+  // "$0" is ip or python3; "$@" the sandbox's own command (python's script is $1, shifted away).
+  const loopbackUp = ip ? ['/bin/sh', '-c', '"$0" link set lo up && exec "$@"', ip] : python ? ['/bin/sh', '-c', '"$0" -c "$1" && shift && exec "$@"', python, LOOPBACK_UP_PY] : null
   const pid = ['--pid', '--fork', '--kill-child']
   const tries: Namespaces[] = []
   for (const root of [[], ['--map-root-user']]) {
-    if (loopbackUp) tries.push({ prefix: [unshare, '--net', ...pid, ...root, ...loopbackUp], privateNetwork: true })
+    if (loopbackUp) tries.push({ prefix: [unshare, '--net', ...pid, ...root, ...loopbackUp], privateNetwork: true, loopback: true })
+    tries.push({ prefix: [unshare, '--net', ...pid, ...root], privateNetwork: true, loopback: false })
   }
-  for (const root of [[], ['--map-root-user']]) tries.push({ prefix: [unshare, ...pid, ...root], privateNetwork: false })
   for (const attempt of tries) {
     const [command, ...args] = [...attempt.prefix, '/bin/true']
     if (spawnSync(command as string, args, { stdio: 'ignore', timeout: 5000 }).status === 0) {

@@ -4,13 +4,13 @@
 // name asked for, so a failed download never leaves a partial file under that name.
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createHash, type Hash } from 'node:crypto'
-import { basename, dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 /** The file `name` in `dir`, or null if the name leads outside it. */
 export function localPath(dir: string, name: string): string | null {
   const full = resolve(dir, name)
   const rel = relative(resolve(dir), full)
-  return rel === '' || rel.startsWith('..') ? null : full
+  return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? null : full
 }
 
 export function exists(path: string): boolean {

@@ -29,8 +29,15 @@ export const NODE_ROUTES: ReadonlySet<Route['kind']> = new Set(['join', 'replica
 
 const ADDRESS = /^[A-Za-z0-9_.:-]{1,100}$/
 
+/** The request's route: its path and method first (404, 405), then its body's size (413), then its body and names (400). */
 export function route(req: HttpRequestMessage): Route | Refusal {
+  const routed = routeBody(req)
+  if (isRefusal(routed) && (routed.status === 404 || routed.status === 405)) return routed
   if (Buffer.byteLength(req.body) > LIMITS.bodyBytes) return { status: 413, error: `the body is over ${LIMITS.bodyBytes} bytes` }
+  return routed
+}
+
+function routeBody(req: HttpRequestMessage): Route | Refusal {
   const [pathname = ''] = req.path.split('?')
   const parts = pathname.split('/').slice(1)
   const method = req.method.toUpperCase()
