@@ -30,8 +30,10 @@ async function grade(fixture: string, options: { tests?: string[]; limits?: Part
 }
 
 /** `npm run grade leader-kv -- ARGS`, as a student or Gradescope runs it. */
-function cli(args: string[]): { status: number | null; stdout: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lab', 'cli', 'grade.ts'), 'leader-kv', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0', [SECRET_ENV]: SECRET } })
+/** Runs `grade leader-kv`; `tmp`: its own temporary directory (where its run directories go). */
+function cli(args: string[], tmp?: string): { status: number | null; stdout: string } {
+  const env = { ...process.env, FORCE_COLOR: '0', [SECRET_ENV]: SECRET, ...(tmp ? { TMPDIR: tmp } : {}) }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lab', 'cli', 'grade.ts'), 'leader-kv', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env })
   return { status: run.status, stdout: `${run.stdout}${run.stderr}` }
 }
 
@@ -41,7 +43,8 @@ const passedAll = (report: GradeReport): void => {
   assert.is(report.points, report.maxPoints, failed.join('\n'))
 }
 
-const gradeRuns = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('distlab-grade-'))
+/** The grade runs' directories left in `dir` (a test's own TMPDIR, so other runs on the machine do not count). */
+const gradeRuns = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('distlab-grade-'))
 
 test.before(() => {
   writeFileSync(SECRET_FILE, SECRET)
@@ -193,22 +196,23 @@ test('process.exit at import: exit code 2, and the results file says why with ze
 
 test('a zip slip and a zip bomb are refused before extraction; results are written; no run directory stays', () => {
   const dir = mkdtempSync(join(tmpdir(), 'distlab-hostile-zip-'))
-  const before = gradeRuns()
+  const tmp = mkdtempSync(join(tmpdir(), 'distlab-hostile-tmp-'))
   try {
     const server = readFileSync(join(assignment.referenceDir, 'server.ts'))
     writeFileSync(join(dir, 'slip.zip'), zipSync({ 'server.ts': server, '../../escaped.ts': new Uint8Array(4) }))
     // A bomb: 256 MiB of zeros compress to ~256 KiB; declared honestly, it is over the size cap.
     writeFileSync(join(dir, 'bomb.zip'), zipSync({ 'server.ts': server, 'data.bin': new Uint8Array(256 * 1024 * 1024) }, { level: 9 }))
     for (const [zip, reason] of [['slip.zip', /points outside the archive/], ['bomb.zip', /data\.bin/]] as const) {
-      const run = cli(['--solution', join(dir, zip), '--json', join(dir, `${zip}.json`)])
+      const run = cli(['--solution', join(dir, zip), '--json', join(dir, `${zip}.json`)], tmp)
       assert.is(run.status, 2, run.stdout)
       const results = JSON.parse(readFileSync(join(dir, `${zip}.json`), 'utf8'))
       assert.is(results.points, 0)
       assert.match(results.unusable, reason)
     }
     assert.not.ok(existsSync(join(dir, '..', 'escaped.ts')))
-    assert.equal(gradeRuns(), before)
+    assert.equal(gradeRuns(tmp), [])
   } finally {
+    rmSync(tmp, { recursive: true, force: true })
     rmSync(dir, { recursive: true, force: true })
   }
 })
