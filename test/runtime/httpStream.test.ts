@@ -46,7 +46,6 @@ class Outside {
   /** sha256 of each download body the server wrote in full, by path. */
   readonly sent = new Map<string, string>()
   resets = 0
-  peakRss = 0
   /** Uploads that stopped being read after their first bytes (`?stall`), until release(). */
   private readonly stalled: IncomingMessage[] = []
   private waiters: Array<() => void> = []
@@ -112,7 +111,6 @@ class Outside {
     let offset = 0
     const more = (): void => {
       while (offset < bytes) {
-        this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
         if (offset >= after) {
           this.resets++
           res.socket?.resetAndDestroy()
@@ -294,23 +292,9 @@ test('to another node of the run: the callee gets and gives whole bodies, the ca
   )
 })
 
-// A download held whole would grow the process by its size at least. Streamed, growth levels off
-// whatever the size: measured on this machine, run alone, ~50 MiB for 32 MiB, ~90 for 128, ~115 for
-// 256 and 512 MiB (~50 for 256 MiB with host 'inline'). The node's worker is its own V8 isolate,
-// which frees the pieces it was handed only at its next GC, and V8 lets dead buffers pile up to
-// about 64 MiB before it collects; so the bound is loose, and the body bigger than any bound.
-test('memory: a 256 MiB download grows the process by much less than its size', async () => {
-  await withStreamer(async (cluster, node, outside) => {
-    const bytes = 256 * MiB
-    const before = process.memoryUsage.rss()
-    cluster.input('n', `download ${outside.address} /big?bytes=${bytes}`)
-    const done = fields(await node.line(/^download 1 /, 'the 256 MiB download finishing'))
-    assert.is(Number(done.bytes), bytes)
-    assert.is(done.sha256, outside.sent.get('/big'))
-    const growth = (outside.peakRss - before) / MiB
-    assert.ok(growth < 192, `RSS grew by ${growth.toFixed(1)} MiB during the download`)
-  })
-})
+// Memory is not asserted here: how far RSS grows depends on when V8 collects, which depends on
+// the machine. `npm run bench disk` measures a 256 MiB transfer's peak RSS against a baseline in
+// the same run (bounded: the same at 512 MiB); the tests above prove the window that bounds it.
 
 // ---- the transport alone ----------------------------------------------------------------------
 
