@@ -8,7 +8,7 @@
 // acknowledged pieces: httpStreams.ts keeps those exchanges going. A node serving HTTP gets and
 // gives whole bodies.
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import { isHttpStreamMessage, type HttpRequestMessage, type HttpResponseMessage } from '../node/http.ts'
+import { isHttpStreamMessage, type HttpAbortMessage, type HttpRequestMessage, type HttpResponseMessage } from '../node/http.ts'
 import type { Message } from '../node/types.ts'
 import type { Endpoint } from '../sim/Endpoint.ts'
 import { FROM_HEADER, MAX_BODY, framingOf, headersOf, headersToWrite, readBody, whyUnsendable, writeError } from './httpWire.ts'
@@ -137,7 +137,12 @@ export class HttpTransport implements Transport {
     }
     req.on('response', (res) =>
       readBody(res, (text, tooBig) => {
-        if (tooBig) return this.events.problem(from.name, `the response to ${msg.method} ${msg.path} from ${to} is over ${MAX_BODY >> 20} MiB: ignored`)
+        if (tooBig) {
+          // As a connection that broke off: the node hears it at once instead of waiting out its time-out.
+          const reason = `the response is over ${MAX_BODY >> 20} MiB (ask for it with streamResponse)`
+          this.events.problem(from.name, `the response to ${msg.method} ${msg.path} from ${to}: ${reason}`)
+          return this.events.arrived(from, to, { type: 'HTTP_ABORT', rid: msg.rid, reason } as HttpAbortMessage)
+        }
         const response: HttpResponseMessage = { type: 'HTTP_RESPONSE', rid: msg.rid, status: res.statusCode ?? 502, headers: headersOf(res.headers), body: text.toString('utf8') }
         this.events.arrived(from, to, response)
       }),

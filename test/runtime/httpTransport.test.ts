@@ -12,6 +12,7 @@ import type { Endpoint } from '../../runtime/sim/Endpoint.ts'
 import type { Cluster, ClusterOptions, TraceRecord } from '../../runtime/index.ts'
 import { fixture, withCluster } from '../helpers.ts'
 import { freePort } from '../lab/nodeProcess.ts'
+import { createServer as createHttpServer } from 'node:http'
 
 const test = suite('real mode over HTTP')
 const echo = fixture('httpEcho')
@@ -135,6 +136,27 @@ test('a request to a closed port: the node that sent it with { unreachable: true
     },
     { unreachableAfter: 0 },
   )
+})
+
+test('a response over 16 MiB to a node\'s own plain request: the node hears HTTP_ABORT at once, not silence', async () => {
+  const big = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' })
+    res.end(Buffer.alloc(MAX_BODY + 1, 0x62))
+  })
+  await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', () => resolve()))
+  try {
+    const port = (big.address() as { port: number }).port
+    await withHttp(['a'], async (_cluster, url) => {
+      const res = await fetchBounded(url('a', `/ask?to=127.0.0.1:${port}`))
+      assert.is(res.status, 502)
+      const body = (await res.json()) as { error: string; reason: string }
+      assert.is(body.error, 'aborted')
+      assert.match(body.reason, /over 16 MiB/)
+    })
+  } finally {
+    big.closeAllConnections()
+    await new Promise<void>((resolve) => big.close(() => resolve()))
+  }
 })
 
 test('a body over 16 MiB is answered 413 by the transport; the node never sees it and still answers', async () => {
