@@ -2,6 +2,7 @@
 // README's table mirrors it. A ready assignment loads its grader, scenario and mutants lazily.
 import { join } from 'node:path'
 import { REPO_ROOT, DistlabError } from '../runtime/index.ts'
+import { didYouMean } from '../lab/suggest.ts'
 import type { Grader } from '../graders/harness/defineGrader.ts'
 import type { MutantSpec } from '../graders/harness/mutants.ts'
 import type { Scenario } from '../lab/scenario/defineScenario.ts'
@@ -209,8 +210,7 @@ export function findAssignment(id: string | undefined): Assignment {
   if (!id) throw new DistlabError('BAD_INPUT', `name an assignment: ${ids.join(', ')}`)
   const info = ASSIGNMENTS.find((a) => a.id === id)
   if (!info) {
-    const near = ids.find((known) => known.startsWith(id.slice(0, 3)))
-    throw new DistlabError('BAD_INPUT', `unknown assignment '${id}'${near ? ` (did you mean '${near}'?)` : ''}; assignments: ${ids.join(', ')}`)
+    throw new DistlabError('BAD_INPUT', `unknown assignment '${id}'${didYouMean(id, ids)}; assignments: ${ids.join(', ')}`)
   }
   if (!isReady(info)) {
     const ready = ASSIGNMENTS.filter(isReady).map((a) => a.id)

@@ -6,6 +6,7 @@ import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'
 import { GraderTestContext, type Scale } from './TestContext.ts'
+import { didYouMean } from '../../lab/suggest.ts'
 
 export interface GradeOptions {
   assignment: string
@@ -70,7 +71,8 @@ export function selectTests(grader: Grader, only?: string[]): GraderTest[] {
   if (!only?.length) return grader.tests
   const unknown = only.filter((name) => !grader.tests.some((t) => t.name === name))
   if (unknown.length) {
-    throw new TypeError(`no test named ${unknown.map((n) => `'${n}'`).join(', ')} in the ${grader.assignment} grader; tests: ${grader.tests.map((t) => t.name).join(', ')}`)
+    const names = grader.tests.map((t) => t.name)
+    throw new TypeError(`no test named ${unknown.map((n) => `'${n}'${didYouMean(n, names)}`).join(', ')} in the ${grader.assignment} grader; tests: ${names.join(', ')}`)
   }
   return grader.tests.filter((t) => only.includes(t.name))
 }

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
+import { didYouMean } from '../suggest.ts'
 
 export async function runCli(usage: string, main: (argv: string[]) => Promise<number>, options: { errorExitCode?: number; ownHelp?: boolean } = {}): Promise<void> {
   const argv = process.argv.slice(2)
@@ -30,7 +31,9 @@ export function parseFlags<O extends Options>(argv: string[], options: O, usage:
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true })
   } catch (err) {
     const message = messageOf(err).replace(/\. To specify a positional argument.*$/s, '')
-    throw new DistlabError('BAD_INPUT', `${message}\n${usage}`)
+    const typed = /Unknown option '--?([^']+)'/.exec(message)?.[1]
+    const hint = typed === undefined ? '' : didYouMean(typed, Object.keys(options)).replace(/'([^']+)'/, "'--$1'")
+    throw new DistlabError('BAD_INPUT', `${message}${hint}\n${usage}`)
   }
 }
 

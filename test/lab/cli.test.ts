@@ -24,7 +24,7 @@ test('lab lists the assignments; unknown ones and bad flags get one line and exi
   assert.is(unknown.err.trim(), "distlab: unknown assignment 'leader-kb' (did you mean 'leader-kv'?); assignments: reliable-udp, disk-client, viewservice, pbservice, leader-kv, dynamo, http-store, torrent")
   const flag = run('lab', 'leader-kv', '--sed', '3')
   assert.is(flag.code, 1)
-  assert.match(flag.err, /^distlab: Unknown option '--sed'/)
+  assert.match(flag.err, /^distlab: Unknown option '--sed' \(did you mean '--seed'\?\)/)
   const seed = run('lab', 'leader-kv', '--seed', 'x')
   assert.match(seed.err, /--seed must be a non-negative integer \(got 'x'\)/)
 })
