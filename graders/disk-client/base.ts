@@ -1,7 +1,7 @@
 // The seed's commands (ls, rm, mv, cp with their errors, tokens and retries: 6 points, spec.md rules 1-9): each checked by what the
 // client prints and exits with, and by what the Disk itself then holds.
 import type { GraderTest } from '../harness/defineGrader.ts'
-import { EXIT, Session, TOKEN, filesIn, show } from './session.ts'
+import { EXIT, Session, TOKEN, filesIn, show, outcome } from './session.ts'
 
 const names = (meta: Record<string, unknown> | null): string[] => ((meta?._embedded as { items?: Array<{ name: string }> } | undefined)?.items ?? []).map((i) => i.name).sort()
 
@@ -20,9 +20,9 @@ export const ls: GraderTest = {
     const many = await s.run(['ls', 'disk:/many'])
     t.check(many.code === EXIT.ok && many.lines.length === 105 && many.lines.includes('f104.txt  104'), "'ls disk:/many' lists all 105 files (the service gives at most a page at a time)", `${many.lines.length} lines: ${show(many)}`)
     const one = await s.run(['ls', '/notes.txt'])
-    t.equal({ code: one.code, lines: one.lines }, { code: EXIT.ok, lines: ['notes.txt  12'] }, "'ls /notes.txt' shows the one file")
+    t.equal(outcome(one), { code: EXIT.ok, lines: ['notes.txt  12'] }, "'ls /notes.txt' shows the one file")
     const missing = await s.run(['ls', '/nope'])
-    t.equal({ code: missing.code, lines: missing.lines }, { code: EXIT.notFound, lines: ['not found: disk:/nope'] }, "'ls /nope' prints 'not found: disk:/nope' and exits 3")
+    t.equal(outcome(missing), { code: EXIT.notFound, lines: ['not found: disk:/nope'] }, "'ls /nope' prints 'not found: disk:/nope' and exits 3")
   },
 }
 
@@ -34,7 +34,7 @@ export const mvCp: GraderTest = {
     const s = await Session.start(t, { opDurationMs: 2000 })
     await s.put('disk:/file1.txt', 'one')
     const renamed = await s.run(['mv', '/file1.txt', '/file2.txt'])
-    t.equal({ code: renamed.code, lines: renamed.lines }, { code: EXIT.ok, lines: ['moved disk:/file1.txt -> disk:/file2.txt'] }, "'mv /file1.txt /file2.txt' says so and exits 0")
+    t.equal(outcome(renamed), { code: EXIT.ok, lines: ['moved disk:/file1.txt -> disk:/file2.txt'] }, "'mv /file1.txt /file2.txt' says so and exits 0")
     t.check((await s.meta('disk:/file1.txt')) === null && (await s.meta('disk:/file2.txt'))?.size === 3, 'the Disk then has file2.txt and no file1.txt')
     await s.mkdir('disk:/src')
     await s.put('disk:/src/a.txt', 'aaa')
@@ -44,21 +44,21 @@ export const mvCp: GraderTest = {
     t.check((await s.meta('disk:/src')) === null && names(await s.meta('disk:/dst')).join() === 'a.txt', 'right after it exits, the Disk has /dst with a.txt and no /src')
     await s.put('disk:/taken.txt', 'taken')
     const clash = await s.run(['mv', '/file2.txt', '/taken.txt'])
-    t.equal({ code: clash.code, lines: clash.lines }, { code: EXIT.exists, lines: ['already exists: disk:/taken.txt (use --overwrite)'] }, 'moving onto an existing file without --overwrite is refused (exit 4)')
+    t.equal(outcome(clash), { code: EXIT.exists, lines: ['already exists: disk:/taken.txt (use --overwrite)'] }, 'moving onto an existing file without --overwrite is refused (exit 4)')
     t.check((await s.meta('disk:/taken.txt'))?.size === 5, 'and the existing file is unchanged')
     const forced = await s.run(['mv', '/file2.txt', '/taken.txt', '--overwrite'])
     t.check(forced.code === EXIT.ok && (await s.meta('disk:/taken.txt'))?.size === 3, 'with --overwrite it replaces it', show(forced))
     const c = await Session.start(t, { opDurationMs: 1500 })
     await c.put('disk:/a.txt', 'alpha')
     const copied = await c.run(['cp', '/a.txt', '/b.txt'])
-    t.equal({ code: copied.code, lines: copied.lines }, { code: EXIT.ok, lines: ['copied disk:/a.txt -> disk:/b.txt'] }, "'cp /a.txt /b.txt' says so and exits 0")
+    t.equal(outcome(copied), { code: EXIT.ok, lines: ['copied disk:/a.txt -> disk:/b.txt'] }, "'cp /a.txt /b.txt' says so and exits 0")
     t.check((await c.meta('disk:/a.txt'))?.md5 === (await c.meta('disk:/b.txt'))?.md5, 'both files are on the Disk, the same')
     await c.mkdir('disk:/dir')
     await c.put('disk:/dir/x.txt', 'x')
     const folderCopy = await c.run(['cp', '/dir', '/dir2'])
     t.check(folderCopy.code === EXIT.ok && names(await c.meta('disk:/dir2')).join() === 'x.txt' && names(await c.meta('disk:/dir')).join() === 'x.txt', 'a folder copy is complete when the client exits 0, and the original is still there', show(folderCopy))
     const copyClash = await c.run(['cp', '/a.txt', '/b.txt'])
-    t.equal({ code: copyClash.code, lines: copyClash.lines }, { code: EXIT.exists, lines: ['already exists: disk:/b.txt (use --overwrite)'] }, 'copying onto an existing file without --overwrite is refused (exit 4)')
+    t.equal(outcome(copyClash), { code: EXIT.exists, lines: ['already exists: disk:/b.txt (use --overwrite)'] }, 'copying onto an existing file without --overwrite is refused (exit 4)')
   },
 }
 
@@ -70,7 +70,7 @@ export const rm: GraderTest = {
     const s = await Session.start(t, { opDurationMs: 1500 })
     await s.put('disk:/old.txt', 'old file')
     const file = await s.run(['rm', '/old.txt'])
-    t.equal({ code: file.code, lines: file.lines }, { code: EXIT.ok, lines: ['removed disk:/old.txt'] }, "'rm /old.txt' says so and exits 0")
+    t.equal(outcome(file), { code: EXIT.ok, lines: ['removed disk:/old.txt'] }, "'rm /old.txt' says so and exits 0")
     t.check((await s.meta('disk:/old.txt')) === null, 'the file is gone from the Disk')
     await s.mkdir('disk:/full')
     await s.put('disk:/full/in.txt', 'inside')
@@ -85,9 +85,9 @@ export const rm: GraderTest = {
     t.check(permanent.code === EXIT.ok && trashAfter === trashBefore, "'rm --permanently' deletes without filling the trash", `${show(permanent)}; trash ${trashBefore} → ${trashAfter}`)
     const info = JSON.parse(infoAfter?.body ?? '{}') as { used_space?: number; total_space?: number; trash_size?: number }
     const said = await s.run(['info'])
-    t.equal({ code: said.code, lines: said.lines }, { code: EXIT.ok, lines: [`used ${info.used_space} of ${info.total_space} bytes (trash ${info.trash_size})`] }, "'info' prints the space used, the total and the trash, as the service reports them")
+    t.equal(outcome(said), { code: EXIT.ok, lines: [`used ${info.used_space} of ${info.total_space} bytes (trash ${info.trash_size})`] }, "'info' prints the space used, the total and the trash, as the service reports them")
     const missing = await s.run(['rm', '/nothing'])
-    t.equal({ code: missing.code, lines: missing.lines }, { code: EXIT.notFound, lines: ['not found: disk:/nothing'] }, "'rm /nothing' prints 'not found: disk:/nothing' and exits 3")
+    t.equal(outcome(missing), { code: EXIT.notFound, lines: ['not found: disk:/nothing'] }, "'rm /nothing' prints 'not found: disk:/nothing' and exits 3")
     const failing = await Session.start(t, { opDurationMs: 1500, faults: 'fail-op@1' })
     await failing.mkdir('disk:/stuck')
     await failing.put('disk:/stuck/f.txt', 'f')
@@ -105,7 +105,7 @@ export const tokensAndErrors: GraderTest = {
     const none = await s.run(['ls', '/'], { env: {} })
     t.check(none.code === EXIT.unauthorised && none.lines.length === 1 && /^not authorised: no token/.test(none.lines[0] ?? ''), "without any token: one line 'not authorised: no token …', exit 2, before asking the service", show(none))
     const wrong = await s.run(['ls', '/'], { env: { DISK_TOKEN: 'not-the-token' } })
-    t.equal({ code: wrong.code, lines: wrong.lines }, { code: EXIT.unauthorised, lines: ['not authorised: check DISK_TOKEN'] }, "a token the service refuses (401): 'not authorised: check DISK_TOKEN', exit 2")
+    t.equal(outcome(wrong), { code: EXIT.unauthorised, lines: ['not authorised: check DISK_TOKEN'] }, "a token the service refuses (401): 'not authorised: check DISK_TOKEN', exit 2")
     const fromFile = await s.run(['ls', '/', '--token-file', 'token.txt'], { env: {}, files: { 'token.txt': `${TOKEN}\n` } })
     t.equal(fromFile.code, EXIT.ok, '--token-file FILE reads the token from that file')
     const fromConfig = await s.run(['ls', '/'], { env: {}, files: { '.disk-client.json': JSON.stringify({ token: TOKEN }) } })
@@ -132,7 +132,7 @@ export const retries: GraderTest = {
     const later = await Session.start(t, { faults: '429@meta#1:2,503@meta#2' })
     await later.put('disk:/r.txt', 'retry me')
     const started = await later.run(['ls', '/r.txt'])
-    t.equal({ code: started.code, lines: started.lines }, { code: EXIT.ok, lines: ['r.txt  8'] }, "after a 429 (Retry-After: 2) and a 503, 'ls /r.txt' still succeeds")
+    t.equal(outcome(started), { code: EXIT.ok, lines: ['r.txt  8'] }, "after a 429 (Retry-After: 2) and a 503, 'ls /r.txt' still succeeds")
     t.check(started.ms >= 2000 && started.ms <= 4000, `it waited out Retry-After: 2 s, then backed off briefly for the 503 (took ${started.ms} ms, between 2 and 4 s)`, show(started))
     const silent = await Session.start(t, { faults: 'delay@meta#1:15000' })
     await silent.put('disk:/s.txt', 'slow')

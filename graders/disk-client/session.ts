@@ -98,5 +98,7 @@ export class Session {
 /** Files in a client's directory, hidden ones included. */
 export const filesIn = (dir: string): string[] => readdirSync(dir).sort()
 export const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8')
+/** What a run came to, to compare in one check: its exit code and the lines it printed. */
+export const outcome = (run: Run): { code: number | null; lines: string[] } => ({ code: run.code, lines: run.lines })
 export const show = (run: Run): string => `exit ${run.code ?? 'none'}: ${run.lines.join(' | ').slice(0, 400) || 'nothing printed'}`
 export { EXIT, type Run }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GraderTest } from '../harness/defineGrader.ts'
 import type { TestContext } from '../harness/TestContext.ts'
-import { EXIT, Session, filesIn, show } from './session.ts'
+import { EXIT, Session, filesIn, show, outcome } from './session.ts'
 
 /** Deterministic bytes of a given size (a test's local file). */
 function bytes(size: number, salt: number): Uint8Array {
@@ -30,12 +30,12 @@ export const upload: GraderTest = {
     const s = await Session.start(t)
     const data = bytes(3 * 256 * 1024 + 777, 1)
     const done = await s.run(['upload', 'photo.jpg', '/photo.jpg'], { files: { 'photo.jpg': data } })
-    t.equal({ code: done.code, lines: done.lines }, { code: EXIT.ok, lines: [`uploaded photo.jpg -> disk:/photo.jpg (${data.length} bytes)`] }, "'upload photo.jpg /photo.jpg' says so and exits 0")
+    t.equal(outcome(done), { code: EXIT.ok, lines: [`uploaded photo.jpg -> disk:/photo.jpg (${data.length} bytes)`] }, "'upload photo.jpg /photo.jpg' says so and exits 0")
     const meta = await s.meta('disk:/photo.jpg')
     t.check(meta?.size === data.length && meta?.md5 === md5(data), "the Disk has the file, with the local file's size and md5", JSON.stringify(meta))
     const other = bytes(1000, 2)
     const clash = await s.run(['upload', 'photo.jpg', '/photo.jpg'], { files: { 'photo.jpg': other } })
-    t.equal({ code: clash.code, lines: clash.lines }, { code: EXIT.exists, lines: ['already exists: disk:/photo.jpg (use --overwrite)'] }, 'uploading onto an existing file without --overwrite is refused (exit 4)')
+    t.equal(outcome(clash), { code: EXIT.exists, lines: ['already exists: disk:/photo.jpg (use --overwrite)'] }, 'uploading onto an existing file without --overwrite is refused (exit 4)')
     t.check((await s.meta('disk:/photo.jpg'))?.md5 === md5(data), 'and the file on the Disk is unchanged')
     const forced = await s.run(['upload', 'photo.jpg', '/photo.jpg', '--overwrite'], { files: { 'photo.jpg': other } })
     t.check(forced.code === EXIT.ok && (await s.meta('disk:/photo.jpg'))?.md5 === md5(other), 'with --overwrite it replaces it', show(forced))
@@ -61,7 +61,7 @@ export const download: GraderTest = {
     t.check(clash.code === EXIT.local && readFileSync(join(clash.dir, 'mine.txt'), 'utf8') === 'my own', 'downloading onto an existing local file without --overwrite is refused (exit 7) and the file is unchanged', show(clash))
     await s.mkdir('disk:/folder')
     const folder = await s.run(['download', '/folder', 'folder.bin'])
-    t.equal({ code: folder.code, lines: folder.lines }, { code: EXIT.refused, lines: ['not a file: disk:/folder'] }, "a folder is not downloaded: 'not a file: disk:/folder', exit 5")
+    t.equal(outcome(folder), { code: EXIT.refused, lines: ['not a file: disk:/folder'] }, "a folder is not downloaded: 'not a file: disk:/folder', exit 5")
     const escape = await s.run(['download', '/data.bin', '../escape.bin'])
     t.check(escape.code === EXIT.local && escape.lines.length === 1, 'a local name that leads outside the client directory: one line, exit 7', show(escape))
     const missing = await s.run(['download', '/nothing.bin', 'nothing.bin'])

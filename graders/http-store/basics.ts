@@ -44,7 +44,7 @@ export const setGet: GraderTest = {
   title: 'PUT /db/DB/KEY stores a JSON value (201) and GET /db/DB/KEY gives it back as stored; a later set replaces it',
   points: 2,
   async run(t) {
-    const { cluster, http, token } = await authorized(t, 1)
+    const { http, token } = await authorized(t, 1)
     const values: Record<string, unknown> = { obj: { name: 'Ada', langs: ['en', 'fr'], n: 1.5 }, arr: [1, 'two', null], str: 'hello world', num: -42, yes: true, nil: null }
     for (const [key, value] of Object.entries(values)) {
       const answer = await http.set('s1', token, 'things', key, value)
@@ -64,7 +64,7 @@ export const partialGet: GraderTest = {
   title: 'GET of key1&key2 answers what exists and names what does not (200); 404 only when no key exists',
   points: 2,
   async run(t) {
-    const { cluster, http, token } = await authorized(t, 2, { settleMs: 1000 })
+    const { http, token } = await authorized(t, 2, { settleMs: 1000 })
     await http.set('s1', token, 'users', 'p1', 'one')
     await http.set('s1', token, 'users', 'p2', { two: 2 })
     const some = valuesOf(await http.get('s1', token, 'users', ['p1', 'p2', 'p3']))
@@ -81,7 +81,7 @@ export const badInput: GraderTest = {
   title: 'Bad JSON, bad db or key names (.., /, NUL, too long), oversized bodies, unknown paths: a clear 4xx, nothing stored, the server still serving',
   points: 2,
   async run(t) {
-    const { cluster, http, token } = await authorized(t, 1)
+    const { http, token } = await authorized(t, 1)
     const notJson = await http.request('s1', 'PUT', '/db/users/k', { token, body: '{bad json' })
     t.check(notJson?.status === 400, 'a value that is not JSON gets 400', show(notJson))
     t.check(typeof (notJson?.json as { error?: unknown } | undefined)?.error === 'string', 'an error answer is JSON with an "error" sentence', show(notJson))

@@ -3,7 +3,7 @@
 // messages. Uploads arrive as HTTP_BODY pieces, each acknowledged once stored; downloads leave as
 // pieces, at most a window of them unacknowledged; the fault plan's latency delays an answer and
 // its resets break an exchange off with HTTP_ABORT, as a dropped connection would.
-import { assign, enqueueActions, setup } from 'xstate'
+import { enqueueActions, setup } from 'xstate'
 import { defineNode, httpBody, send, HTTP_BODY_WINDOW, type Delivered, type HttpAbortMessage, type HttpBodyAckMessage, type HttpBodyMessage, type HttpRequestMessage, type HttpResponseMessage, type NodeEffect, type NodeInput } from 'distlab/node'
 import { DiskEmulator } from './DiskEmulator.ts'
 import { DirStorage } from './dirStorage.ts'

@@ -8,7 +8,7 @@ import type { chainMachine, ChainDone, ReadOrigin } from './chain.ts'
 import type { Data } from './data.ts'
 import { nextHop, type Members } from './members.ts'
 import type { Route } from './routes.ts'
-import { newer, tick, witness } from './stamps.ts'
+import { newer, witness } from './stamps.ts'
 import type { StoreLog } from './storeLog.ts'
 
 /** A request this node made, by its number: what its answer means. */
