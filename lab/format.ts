@@ -69,6 +69,51 @@ export function paintNarration(text: string): string {
   return kleur.bold(text)
 }
 
+/**
+ * The width printed text wraps at: the terminal's, or 80 when the output is not a terminal (a
+ * pipe, a file, CI's log), where no width is known and 80 is what people read in.
+ */
+export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 80
+}
+
+/**
+ * Wraps `text` (colors allowed: they take no width) at spaces into lines of at most `width`
+ * columns, the first starting with `first` and the rest with `rest`. Never cuts: a word longer
+ * than the line (a path, a URL) gets a line of its own, whole, so it can still be copied.
+ */
+export function wrapText(text: string, width: number, first = '', rest = first): string[] {
+  const lines: string[] = []
+  let line = first
+  let used = plain(first).length
+  let empty = true
+  for (const word of text.split(' ')) {
+    const size = plain(word).length
+    if (!empty && used + 1 + size > width) {
+      lines.push(line)
+      line = rest
+      used = plain(rest).length
+      empty = true
+    }
+    line += empty ? word : ` ${word}`
+    used += empty ? size : size + 1
+    empty = false
+  }
+  lines.push(line)
+  return lines
+}
+
+/**
+ * A shell command wrapped like `wrapText`, each broken line ending in ` \`, so that the lines
+ * copied together still run as one command in a POSIX shell.
+ */
+export function wrapCommand(command: string, width: number, indent = ''): string[] {
+  // A flag and its value stay on one line: the breaks fall before flags.
+  const glued = command.replace(/(--[\w-]+) (?!-)/g, '$1\u00a0')
+  const lines = wrapText(glued, width - 2, indent, `${indent}    `)
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line} \\` : line).replace(/\u00a0/g, ' '))
+}
+
 /** Strips colors, for measuring and for tests. */
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex

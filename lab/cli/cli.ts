@@ -1,5 +1,7 @@
 // What every lab command shares: flags validated by node's parseArgs, one top-level catch that
-// prints one clear line (the stack only with --debug), exit code 1 on error (or the command's own).
+// prints one clear line (the stack only with --debug). Exit codes, the same for every command
+// (docs/cli.md): 0 done, 1 what was checked failed (tests, a scenario's checks), 2 it could not be
+// done: bad input, a solution that cannot be used, an error the message names.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DistlabError, messageOf } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
@@ -20,7 +22,7 @@ export async function runCli(usage: string, main: (argv: string[]) => Promise<nu
     console.error(kleur.red(`distlab: ${messageOf(err)}`))
     if (debug && err instanceof Error) console.error(kleur.gray(err.stack ?? ''))
     else if (!(err instanceof DistlabError || err instanceof TypeError)) console.error(kleur.gray('(run again with --debug for the stack)'))
-    process.exitCode = options.errorExitCode ?? 1
+    process.exitCode = options.errorExitCode ?? 2
   }
 }
 

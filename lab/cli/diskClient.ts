@@ -15,6 +15,7 @@ const USAGE = `usage: npm run disk-client -- COMMAND [ARGS] [--token-file FILE] 
   DISK_API_URL  the service, on this machine: start one with npm run disk-emulator
   --solution    run your client instead of the reference (a directory with client.ts)`
 
+// Its exit codes are the disk-client's own (spec.md, "Errors"): a usage error is 1, not the lab's 2.
 await runCli(USAGE, async (argv) => {
   const at = argv.indexOf('--solution')
   const solutionDir = at >= 0 ? argv[at + 1] : undefined
@@ -57,7 +58,7 @@ await runCli(USAGE, async (argv) => {
     process.off('SIGINT', interrupted)
     await cluster.stop()
   }
-}, { ownHelp: true })
+}, { ownHelp: true, errorExitCode: 1 })
 
 /** Where the user typed the command: npm runs scripts in the package's root and says where it was started in INIT_CWD. */
 function workingDirectory(): string {

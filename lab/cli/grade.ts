@@ -4,24 +4,17 @@
 // 0 every test passed, 1 tests failed, 2 bad input or a solution that cannot be used.
 import { findAssignment } from '../../assignments/registry.ts'
 import { selectTests } from '../../graders/harness/runGrader.ts'
-import { kleur } from '../format.ts'
+import { kleur, outputWidth, wrapText } from '../format.ts'
 import { gradeSubmission } from '../grade/gradeSubmission.ts'
 import { checkOutput, checkOutputDirectory, writeOutput } from '../grade/outputs.ts'
-import { formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
+import { formatFailures, formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
 import { networkNamespace } from '../grade/SandboxProcess.ts'
 import { toGradescope, toJson, toJunit } from '../grade/writeResults.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import { parseFlags, parseScale, parseSeed, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run grade <assignment> [-- --solution DIR|ZIP --seed N --test NAME --scale full|reduced --trace FILE --json FILE]
-  --solution DIR|ZIP  the solution to grade (default: the reference)
-  --seed N            base seed (default 1); each test derives its own from it and its name
-  --test NAME         run only this test (repeat for several)
-  --scale SCALE       full (default): the course's sizes; reduced: the same tests on small files (torrent)
-  --trace FILE        write each test's trace (the test's name is added when several run)
-  --json FILE         write the results as JSON; --junit FILE as JUnit XML; --gradescope FILE as Gradescope results.json
-  --trusted           run the solution in this process, without the sandbox (your own code only)
-  exit code 0 when every test passed, 1 when tests failed, 2 on bad input or a solution that cannot be used`
+const USAGE = usage('grade')
 
 const OUTPUTS = ['json', 'junit', 'gradescope'] as const
 
@@ -56,7 +49,8 @@ await runCli(
     const live = process.stdout.isTTY === true
     let position = ''
     const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${sandboxNetworkNote()}`
-    console.log(kleur.bold(`distlab grade ${assignment.id}`) + kleur.gray(` · solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`))
+    const header = `${kleur.bold(`distlab grade ${assignment.id}`)} ${kleur.gray(`· solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`)}`
+    for (const line of wrapText(header, outputWidth(), '', '  ')) console.log(line)
     const report = await gradeSubmission({
       assignment,
       grader,
@@ -66,12 +60,15 @@ await runCli(
       scale,
       traceFile: values.trace,
       trusted: values.trusted === true,
+      onPhase: (text) => {
+        if (live) showLive(`  … ${text}`)
+      },
       onTestStart: (test, index, total) => {
         position = `  … [${index + 1}/${total}] ${test.name}`
-        if (live) process.stdout.write(kleur.gray(position))
+        if (live) showLive(position)
       },
       onTestProgress: (_test, text) => {
-        if (live) process.stdout.write(`\r\u001b[2K${kleur.gray(`${position}: ${text}`)}`)
+        if (live) showLive(`${position}: ${text}`)
       },
       onTestEnd: (result) => {
         if (live) process.stdout.write('\r\u001b[2K')
@@ -80,9 +77,10 @@ await runCli(
     })
     if (report.unusable) {
       console.log(kleur.red(`the solution cannot be graded:`))
-      for (const line of report.unusable.split('\n')) console.log(`  ${kleur.gray('│')} ${kleur.red(line)}`)
+      for (const line of report.unusable.split('\n')) for (const part of wrapText(kleur.red(line), outputWidth(), `  ${kleur.gray('│')} `)) console.log(part)
     }
     console.log(formatTotal(report))
+    for (const line of formatFailures(report, info)) console.log(line)
     if (values.json) writeOutput(values.json, toJson(report, info))
     if (values.junit) writeOutput(values.junit, toJunit(report))
     if (values.gradescope) writeOutput(values.gradescope, toGradescope(report, info))
@@ -92,6 +90,15 @@ await runCli(
   },
   { errorExitCode: 2 },
 )
+
+/**
+ * The one status line a terminal shows while a test runs, rewritten in place. It must fit on one
+ * row (a wrapped line cannot be rewritten), so it alone is shortened; every other line wraps.
+ */
+function showLive(text: string): void {
+  const room = outputWidth() - 1
+  process.stdout.write(`\r\u001b[2K${kleur.gray(text.length > room ? `${text.slice(0, room - 1)}…` : text)}`)
+}
 
 /** What `grade` says about the sandbox's network, when it is not the usual private loopback. */
 function sandboxNetworkNote(): string {

@@ -10,14 +10,9 @@ import { kleur } from '../format.ts'
 import type { Wire } from '../../runtime/index.ts'
 import { runScenario } from '../scenario/runScenario.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run lab [<assignment>] [-- --seed N --trace FILE --solution DIR --verbose --mode real]
-  <assignment>      run its scenario (no assignment: list them)
-  --mode real       the same story on real loopback sockets in wall-clock time (default: sim)
-  --seed N          the run's seed (default 1): the same seed gives the same run
-  --trace FILE      where to write the trace (default traces/<assignment>-seed<N>.jsonl; .gz compresses)
-  --solution DIR    run your solution instead of the reference (a directory or .zip)
-  --verbose         also show every message, drop and state change`
+const USAGE = usage('lab')
 
 await runCli(USAGE, async (argv) => {
   const { values, positionals } = parseFlags(argv, { seed: { type: 'string' }, trace: { type: 'string' }, solution: { type: 'string' }, verbose: { type: 'boolean' }, mode: { type: 'string' } }, USAGE)

@@ -7,15 +7,9 @@ import { runMutation, type MutantOutcome, type MutationReport } from '../../grad
 import { DistlabError, displayPath } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseConcurrency, parseFlags, parseSeed, parseSeedRange, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run mutate <assignment|all> [-- --seeds A-B --only TEXT --concurrency N --json FILE --min-score P]
-  --seeds A-B      base seeds of the grader runs, in order (default 1); a mutant is killed if it
-                   fails on any (a survivor is graded on all of them: slower, and more thorough)
-  --seed N         the same as --seeds N
-  --only TEXT      only mutants whose name contains TEXT (repeat for several)
-  --concurrency N  mutants graded at once (default 2)
-  --json FILE      write every mutant's outcome as JSON
-  --min-score P    exit 1 if an assignment's score is under P percent (npm run test:full: 95)`
+const USAGE = usage('mutate')
 
 await runCli(USAGE, async (argv) => {
   const { values, positionals } = parseFlags(

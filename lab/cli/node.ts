@@ -8,13 +8,9 @@ import { loadSolution } from '../../graders/harness/solution.ts'
 import { Cluster, DistlabError, messageOf, wireOptions } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseFlags, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run node -- <assignment> <role> [--address 127.0.0.1:PORT] [--config FILE] [--solution DIR] [--peers A,B,...]
-  one node in real mode, in the foreground: console lines on stdout (prompts on stderr), console input from stdin, Ctrl-C stops it
-  --address   where it listens (a 127.x.y.z address and a port; default 127.0.0.1:0, a free port)
-  --config    a JSON file: the node's input.config (default {})
-  --solution  run your solution instead of the reference (a directory)
-  --peers     addresses the node is told about (input.peers)`
+const USAGE = usage('node')
 
 const COMMON = { address: { type: 'string' }, config: { type: 'string' }, solution: { type: 'string' }, peers: { type: 'string' } } as const
 

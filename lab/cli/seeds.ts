@@ -10,13 +10,9 @@ import type { Scale } from '../../graders/harness/TestContext.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import { kleur } from '../format.ts'
 import { parseConcurrency, parseFlags, parseScale, parseSeedRange, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run seeds <assignment|all> [-- --seeds 1-20 --scale full|reduced --concurrency N --json FILE]
-  --seeds A-B      the base seeds to grade the reference with (default 1-20)
-  --scale SCALE    full (default) or reduced (smaller torrent files)
-  --concurrency N  gradings at once (default 2: one per core)
-  --json FILE      every grading's points and failed tests, as JSON
-  exit code 0 when the reference has full marks on every seed, 1 when it lost points, 2 on bad input`
+const USAGE = usage('seeds')
 
 interface SeedOutcome {
   assignment: string

@@ -35,6 +35,8 @@ export interface GradeRequest {
   memoryMb?: number
   /** Run in this process, without a sandbox: for trusted code only (the reference, measurements). */
   trusted?: boolean
+  /** What grading is doing before the first test starts (building, starting the sandbox). */
+  onPhase?(text: string): void
   onTestStart?(test: GraderTest, index: number, total: number): void
   onTestProgress?(test: GraderTest, text: string): void
   onTestEnd?(result: TestResult): void
@@ -66,6 +68,7 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
     const bundles = join(run, 'bundles')
     let build
     try {
+      request.onPhase?.(`compiling ${found.label} and the grader (esbuild)`)
       build = await buildSandbox(bundles, found.files, request.grader.modules ?? [])
     } catch (err) {
       return unusable(request, err, found.label)
@@ -104,6 +107,7 @@ async function gradeInSandbox(request: GradeRequest, found: SolutionFiles, setup
     let ready = false
     let unusableReason: string | null = null
     let wallTimer: NodeJS.Timeout | undefined
+    if (preflight) request.onPhase?.('starting the sandbox and loading the solution')
     const sandbox: SandboxProcess = new SandboxProcess({
       entry: setup.entry,
       read: setup.read,

@@ -163,7 +163,7 @@ test('results are written as JSON, JUnit XML and Gradescope results.json', async
   const json = JSON.parse(toJson(report, info))
   assert.is(json.points, 1)
   assert.is(json.passed, false)
-  assert.is(json.tests[1].replay, 'npm run grade fixture -- --solution my dir --test check --seed 4 --trace traces/fixture.check.jsonl')
+  assert.is(json.tests[1].replay, "npx distlab grade fixture --solution 'my dir' --test check --seed 4 --trace traces/fixture.check.jsonl")
   const junit = toJunit(report)
   assert.match(junit, /<testsuite name="fixture" tests="2" failures="1"/)
   assert.match(junit, /<failure message="a is two">a is two\nexpected: \{&quot;a&quot;:2\}/)

@@ -12,7 +12,7 @@ function run(command: 'lab' | 'grade' | 'trace' | 'seeds' | 'mutate', ...args: s
   return { code: result.status ?? -1, out: result.stdout, err: result.stderr }
 }
 
-test('lab lists the assignments; unknown ones and bad flags get one line and exit 1', () => {
+test('lab lists the assignments; unknown ones and bad flags get one line and exit 2', () => {
   const list = run('lab')
   assert.is(list.code, 0)
   assert.match(list.out, /ready\s+leader-kv/)
@@ -20,10 +20,10 @@ test('lab lists the assignments; unknown ones and bad flags get one line and exi
   assert.match(list.out, /ready\s+http-store/)
   assert.match(list.out, /ready\s+disk-client/)
   const unknown = run('lab', 'leader-kb')
-  assert.is(unknown.code, 1)
+  assert.is(unknown.code, 2)
   assert.is(unknown.err.trim(), "distlab: unknown assignment 'leader-kb' (did you mean 'leader-kv'?); assignments: reliable-udp, disk-client, viewservice, pbservice, leader-kv, dynamo, http-store, torrent")
   const flag = run('lab', 'leader-kv', '--sed', '3')
-  assert.is(flag.code, 1)
+  assert.is(flag.code, 2)
   assert.match(flag.err, /^distlab: Unknown option '--sed' \(did you mean '--seed'\?\)/)
   const seed = run('lab', 'leader-kv', '--seed', 'x')
   assert.match(seed.err, /--seed must be a non-negative integer \(got 'x'\)/)
@@ -48,7 +48,7 @@ test('npm run trace shows the run filtered; a missing file is one line', () => {
   assert.match(states.out, /∅ ⇒ leader\.idle/)
   assert.not.match(states.out, /REPLICATION key/)
   const missing = run('trace', 'traces/none.jsonl')
-  assert.is(missing.code, 1)
+  assert.is(missing.code, 2)
   assert.is(missing.err.trim(), 'distlab: trace file not found: traces/none.jsonl')
 })
 
@@ -79,9 +79,12 @@ test('grade: the reference passes; a mutant fails with a replay command that rep
   assert.is(JSON.parse(readFileSync('traces/cli-grade.json', 'utf8')).points, 1)
   const fail = run('grade', 'leader-kv', '--solution', 'assignments/leader-kv/mutants/early-put-ok', '--test', 'put-ok-after-all-acks')
   assert.is(fail.code, 1)
-  const replay = /npm run grade (leader-kv -- .*)$/m.exec(fail.out)?.[1]
+  // Piped, lines wrap at 80 columns: a long command continues after a trailing backslash.
+  assert.ok(fail.out.split('\n').every((line) => line.length <= 80), fail.out)
+  const replay = /npx distlab grade (leader-kv(?: .*\\\n)*.*)$/m.exec(fail.out)?.[1]
   assert.ok(replay, fail.out)
-  const args = (replay as string).split(' ').filter((a) => a !== '--')
+  const args = (replay as string).replace(/ \\\n\s*/g, ' ').trim().split(' ')
+  assert.match(fail.out, /1 test failed \(2 points lost\); replay each with:\n  ✗ put-ok-after-all-acks\n    npx distlab grade leader-kv/)
   rmSync('traces/leader-kv.put-ok-after-all-acks.jsonl', { force: true })
   const again = run('grade', ...args)
   assert.is(again.code, 1)
