@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { preflightSolution, solutionOf, type Solution } from '../../graders/harness/solution.ts'
 import { openSolution } from '../grade/openSolution.ts'
 import type { Scenario } from '../scenario/defineScenario.ts'
-import { kleur } from '../format.ts'
+import { kleur, outputWidth, wrapText } from '../format.ts'
+import { traceHtmlCommand } from '../grade/printReport.ts'
 import type { Wire } from '../../runtime/index.ts'
 import { runScenario } from '../scenario/runScenario.ts'
 import { parseFlags, parseSeed, runCli } from './cli.ts'
@@ -78,8 +79,10 @@ async function runStory(scenario: Scenario, solution: Solution, options: StoryOp
       `${summary.events} events, ${summary.sent} messages sent, ${summary.delivered} delivered, ${summary.dropped} lost`,
   )
   console.log(`trace: ${summary.traceFile}`)
-  console.log(kleur.gray(`  npm run trace ${summary.traceFile}            per-node timeline`))
-  console.log(kleur.gray(`  npm run trace ${summary.traceFile} -- --kind state,console   states and console only`))
+  const page = traceHtmlCommand(summary.traceFile)
+  for (const [command, what] of [[`npx distlab trace ${summary.traceFile}`, 'per-node timeline'], [`npx distlab trace ${summary.traceFile} --kind state,console`, 'states and console only'], [page, 'the run as a page: messages, states, checks']]) {
+    for (const line of wrapText(kleur.gray(`${command}   ${what}`), outputWidth(), '  ', '      ')) console.log(line)
+  }
   // 130: the shell's code for a command ended by Ctrl-C.
   return interrupted.signal.aborted ? 130 : summary.error ? 1 : 0
 }
@@ -88,7 +91,7 @@ function listAssignments(): void {
   console.log(kleur.bold('distlab assignments'))
   for (const a of ASSIGNMENTS) {
     const status = isReady(a) ? kleur.green('ready  ') : kleur.gray('planned')
-    console.log(`  ${status}  ${a.id.padEnd(13)} ${a.title} ${kleur.gray(`(${a.source})`)}`)
+    for (const line of wrapText(`${a.title} ${kleur.gray(`(${a.source})`)}`, outputWidth(), `  ${status}  ${a.id.padEnd(13)} `, ' '.repeat(25))) console.log(line)
   }
-  console.log(kleur.gray('\nrun one: npm run lab leader-kv    grade one: npm run grade leader-kv'))
+  console.log(kleur.gray('\nrun one: npx distlab lab leader-kv    grade one: npx distlab grade leader-kv'))
 }
