@@ -62,6 +62,26 @@ export interface GradeReport {
   tests: TestResult[]
   /** Set when the solution could not be graded at all (missing files, no build): why. */
   unusable?: string
+  /** What tsc said about the solution before any test ran (not run for the reference); grading went on regardless. */
+  typeCheck?: TypeCheckResult
+}
+
+/** A solution's type check: the errors tsc found (none: it type-checks), or why it could not run. */
+export interface TypeCheckResult {
+  errors: TypeDiagnostic[]
+  /** Set when the check itself could not be done (tsc missing or too slow): the errors are unknown. */
+  failure?: string
+}
+
+/** One type error, at a path relative to the solution's directory: `server.ts:81:84 error TS2353: …`. */
+export interface TypeDiagnostic {
+  file: string
+  line: number
+  column: number
+  /** `TS2353` */
+  code: string
+  /** tsc's message; its elaborations on further lines. */
+  message: string
 }
 
 export const DEFAULT_TIME_LIMIT = 60_000

@@ -10,6 +10,7 @@ import { checkOutput, checkOutputDirectory, writeOutput } from '../grade/outputs
 import { formatFailures, formatResult, formatTotal, type ReplayInfo } from '../grade/printReport.ts'
 import { networkNamespace } from '../grade/SandboxProcess.ts'
 import { toGradescope, toJson, toJunit } from '../grade/writeResults.ts'
+import { formatTypeCheck } from '../grade/typecheck.ts'
 import { DistlabError } from '../../runtime/index.ts'
 import { parseFlags, parseScale, parseSeed, runCli } from './cli.ts'
 import { usage } from './help.ts'
@@ -62,6 +63,10 @@ await runCli(
       trusted: values.trusted === true,
       onPhase: (text) => {
         if (live) showLive(`  … ${text}`)
+      },
+      onTypeCheck: (result) => {
+        if (live) process.stdout.write('\r\u001b[2K')
+        for (const line of formatTypeCheck(result, outputWidth())) console.log(line)
       },
       onTestStart: (test, index, total) => {
         position = `  … [${index + 1}/${total}] ${test.name}`

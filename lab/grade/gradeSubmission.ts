@@ -10,7 +10,7 @@ import type { Assignment } from '../../assignments/registry.ts'
 import { deriveSeed, DistlabError, isDistlabError, messageOf, type NodeLimits } from '../../runtime/index.ts'
 import { cleanText } from '../../runtime/sandbox.ts'
 import type { Grader, GraderTest } from '../../graders/harness/defineGrader.ts'
-import { runGrader, traceFileOf, wallLimitOf, type GradeReport, type TestResult } from '../../graders/harness/runGrader.ts'
+import { runGrader, traceFileOf, wallLimitOf, type GradeReport, type TestResult, type TypeCheckResult } from '../../graders/harness/runGrader.ts'
 import { preflightSolution, solutionOf, type SolutionFiles } from '../../graders/harness/solution.ts'
 import type { Scale } from '../../graders/harness/TestContext.ts'
 import type { SandboxMessage, SandboxResult } from '../../graders/sandbox/protocol.ts'
@@ -18,6 +18,7 @@ import { buildSandbox } from './buildSandbox.ts'
 import { SandboxProcess } from './SandboxProcess.ts'
 import { openSolution } from './openSolution.ts'
 import { makeParents } from './outputs.ts'
+import { typecheckSolution } from './typecheck.ts'
 
 export interface GradeRequest {
   assignment: Assignment
@@ -37,6 +38,8 @@ export interface GradeRequest {
   trusted?: boolean
   /** What grading is doing before the first test starts (building, starting the sandbox). */
   onPhase?(text: string): void
+  /** The solution's type check, before the first test (not run for the reference). */
+  onTypeCheck?(result: TypeCheckResult): void
   onTestStart?(test: GraderTest, index: number, total: number): void
   onTestProgress?(test: GraderTest, text: string): void
   onTestEnd?(result: TestResult): void
@@ -64,25 +67,43 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
     } catch (err) {
       return unusable(request, err)
     }
-    if (request.trusted) return await gradeInProcess(request, found)
+    // Type errors are warnings, said before the first test; they never stop grading.
+    const checking = typeCheckOf(request, found, join(run, 'typecheck'))
+    if (request.trusted) {
+      const typeCheck = await checking
+      return withTypeCheck(await gradeInProcess(request, found), typeCheck)
+    }
     const bundles = join(run, 'bundles')
     let build
     try {
       request.onPhase?.(`compiling ${found.label} and the grader (esbuild)`)
       build = await buildSandbox(bundles, found.files, request.grader.modules ?? [])
     } catch (err) {
-      return unusable(request, err, found.label)
+      return withTypeCheck(unusable(request, err, found.label), await checking)
     }
+    const typeCheck = await checking
     const scratch = join(run, 'scratch')
     mkdirSync(scratch)
     const report = await gradeInSandbox(request, found, { entry: build.entry, manifest: build.manifest, read: [`${bundles}/`, ...build.packageDirs.map((d) => `${d}/`)], scratch })
     if (request.traceFile) moveTraces(join(scratch, 'traces'), dirname(resolve(request.traceFile)))
-    return report
+    return withTypeCheck(report, typeCheck)
   } finally {
     process.off('SIGINT', stopOnSignal)
     process.off('SIGTERM', stopOnSignal)
     rmSync(run, { recursive: true, force: true, maxRetries: 3 })
   }
+}
+
+/** tsc over the solution (lab/grade/typecheck.ts); the reference is left out: the checkout's own tsc covers it. */
+async function typeCheckOf(request: GradeRequest, found: SolutionFiles, workDir: string): Promise<TypeCheckResult | undefined> {
+  if (found.isReference) return undefined
+  const result = await typecheckSolution(found.dir, { workDir })
+  request.onTypeCheck?.(result)
+  return result
+}
+
+function withTypeCheck(report: GradeReport, typeCheck: TypeCheckResult | undefined): GradeReport {
+  return typeCheck ? { ...report, typeCheck } : report
 }
 
 function locate(request: GradeRequest, unpackTo: string): SolutionFiles {
