@@ -2,6 +2,7 @@
 // process is the trusted parent: the solution runs in a sandbox (lab/grade/gradeSubmission.ts),
 // and only this process prints the score, writes result files and picks the exit code:
 // 0 every test passed, 1 tests failed, 2 bad input or a solution that cannot be used.
+import { availableParallelism } from 'node:os'
 import { findAssignment } from '../../assignments/registry.ts'
 import { selectTests } from '../../graders/harness/runGrader.ts'
 import { kleur, outputWidth, wrapText } from '../format.ts'
@@ -34,6 +35,7 @@ await runCli(
         junit: { type: 'string' },
         gradescope: { type: 'string' },
         trusted: { type: 'boolean' },
+        jobs: { type: 'string' },
       },
       USAGE,
     )
@@ -41,6 +43,7 @@ await runCli(
     const assignment = findAssignment(positionals[0])
     const seed = parseSeed(values.seed)
     const scale = parseScale(values.scale)
+    const jobs = parseJobs(values.jobs)
     for (const flag of OUTPUTS) if (values[flag]) checkOutput(flag, values[flag])
     if (values.trace) checkOutputDirectory('trace', values.trace)
     const grader = await assignment.grader()
@@ -49,7 +52,8 @@ await runCli(
     const width = Math.max(...tests.map((t) => t.name.length))
     const live = process.stdout.isTTY === true
     let position = ''
-    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `in a sandbox${sandboxNetworkNote()}`
+    const lanes = Math.min(jobs, tests.length)
+    const where = values.trusted ? 'in this process (--trusted: no sandbox)' : `${lanes > 1 ? `${lanes} sandboxes at once` : 'in a sandbox'}${sandboxNetworkNote()}`
     const header = `${kleur.bold(`distlab grade ${assignment.id}`)} ${kleur.gray(`· solution ${values.solution ?? 'the reference'} · seed ${seed} · ${tests.length} tests${scale === 'full' ? '' : ` · ${scale} scale`} · ${where}`)}`
     for (const line of wrapText(header, outputWidth(), '', '  ')) console.log(line)
     const report = await gradeSubmission({
@@ -61,6 +65,7 @@ await runCli(
       scale,
       traceFile: values.trace,
       trusted: values.trusted === true,
+      jobs,
       onPhase: (text) => {
         if (live) showLive(`  … ${text}`)
       },
@@ -95,6 +100,14 @@ await runCli(
   },
   { errorExitCode: 2 },
 )
+
+/** `--jobs N`: sandboxes grading at once; by default one per core. */
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism()
+  const n = Number(value)
+  if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new DistlabError('BAD_INPUT', `--jobs must be a whole number from 1 to 64 (got '${value}')`)
+  return n
+}
 
 /**
  * The one status line a terminal shows while a test runs, rewritten in place. It must fit on one

@@ -18,6 +18,7 @@ import { buildSandbox } from './buildSandbox.ts'
 import { SandboxProcess } from './SandboxProcess.ts'
 import { openSolution } from './openSolution.ts'
 import { makeParents } from './outputs.ts'
+import { inOrder, planLanes } from './lanes.ts'
 import { typecheckSolution } from './typecheck.ts'
 
 export interface GradeRequest {
@@ -36,6 +37,13 @@ export interface GradeRequest {
   memoryMb?: number
   /** Run in this process, without a sandbox: for trusted code only (the reference, measurements). */
   trusted?: boolean
+  /**
+   * Sandboxes that grade at once, each a lane of the tests (default 1; `grade --jobs`). Results
+   * still arrive in the tests' order. `--trusted` grading runs in this process, one at a time.
+   */
+  jobs?: number
+  /** Name trace files after their tests (set by the lanes: a lane of one test still names it). */
+  traceNamed?: boolean
   /** What grading is doing before the first test starts (building, starting the sandbox). */
   onPhase?(text: string): void
   /** The solution's type check, before the first test (not run for the reference). */
@@ -82,10 +90,14 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
       return withTypeCheck(unusable(request, err, found.label), await checking)
     }
     const typeCheck = await checking
-    const scratch = join(run, 'scratch')
-    mkdirSync(scratch)
-    const report = await gradeInSandbox(request, found, { entry: build.entry, manifest: build.manifest, read: [`${bundles}/`, ...build.packageDirs.map((d) => `${d}/`)], scratch })
-    if (request.traceFile) moveTraces(join(scratch, 'traces'), dirname(resolve(request.traceFile)))
+    const setup = { entry: build.entry, manifest: build.manifest, read: [`${bundles}/`, ...build.packageDirs.map((d) => `${d}/`)] }
+    const report = await gradeInLanes(request, found, (lane, index) => {
+      const scratch = join(run, `scratch-${index}`)
+      mkdirSync(scratch)
+      return gradeInSandbox(lane, found, { ...setup, scratch }).finally(() => {
+        if (request.traceFile) moveTraces(join(scratch, 'traces'), dirname(resolve(request.traceFile)))
+      })
+    })
     return withTypeCheck(report, typeCheck)
   } finally {
     process.off('SIGINT', stopOnSignal)
@@ -110,6 +122,23 @@ function locate(request: GradeRequest, unpackTo: string): SolutionFiles {
   return openSolution({ roles: request.assignment.roles, referenceDir: request.assignment.referenceDir }, request.source, unpackTo)
 }
 
+/** The tests dealt into `request.jobs` lanes, graded at once; one report, in the tests' order. */
+async function gradeInLanes(request: GradeRequest, found: SolutionFiles, grade: (lane: GradeRequest, index: number) => Promise<GradeReport>): Promise<GradeReport> {
+  const lanes = planLanes(request.tests, request.jobs ?? 1, (t) => wallLimitOf(t, request.scale))
+  const names = request.tests.map((t) => t.name)
+  let started = 0
+  const shared: Partial<GradeRequest> = {
+    traceNamed: request.tests.length > 1,
+    onTestStart: (test) => request.onTestStart?.(test, started++, request.tests.length),
+    onTestEnd: inOrder(names, (r: TestResult) => r.name, request.onTestEnd),
+  }
+  const reports = await Promise.all(lanes.map((tests, i) => grade({ ...request, ...shared, tests }, i)))
+  const unusableLane = reports.find((r) => r.unusable !== undefined)
+  if (unusableLane) return unusable(request, new DistlabError('NODE_LOAD', unusableLane.unusable as string), found.label)
+  const byName = new Map(reports.flatMap((r) => r.tests).map((t) => [t.name, t]))
+  return report(request, found.label, names.map((name) => byName.get(name) as TestResult))
+}
+
 interface SandboxSetup {
   entry: string
   manifest: Record<string, string>
@@ -119,7 +148,7 @@ interface SandboxSetup {
 
 async function gradeInSandbox(request: GradeRequest, found: SolutionFiles, setup: SandboxSetup): Promise<GradeReport> {
   const results: TestResult[] = []
-  const named = request.tests.length > 1
+  const named = request.traceNamed ?? request.tests.length > 1
   let preflight = true
   let failedStarts = 0
   while (results.length < request.tests.length) {
