@@ -95,4 +95,20 @@ test('a misspelled assignment gets a did-you-mean, and nothing is written', () =
   assert.not.ok(existsSync(join(scratch, 'x')))
 })
 
+test("each spec's \"Patterns you will need\" quotes its starter examples word for word, every one of them", () => {
+  for (const assignment of ready) {
+    const spec = readFileSync(join(assignment.dir, 'spec.md'), 'utf8')
+    const section = spec.split('\n## Patterns you will need\n')[1]?.split(/\n## /)[0]
+    assert.ok(section, `${assignment.id}/spec.md has a "Patterns you will need" section`)
+    const examples = readFileSync(join(assignment.dir, 'starter', 'examples', 'patterns.ts'), 'utf8')
+    const regions = new Map([...examples.matchAll(/\/\/ #region (\w+)\n([\s\S]*?)\/\/ #endregion\n/g)].map((m) => [m[1] as string, m[2] as string]))
+    const quoted = [...section.matchAll(/<!-- starter\/examples\/patterns\.ts#(\w+) -->\n```ts\n([\s\S]*?)```\n/g)]
+    assert.equal(quoted.map((m) => m[1]), [...regions.keys()], `${assignment.id}: the spec quotes every region, in order`)
+    for (const [, name, code] of quoted) assert.fixture(code as string, regions.get(name as string) as string, `${assignment.id}: ${name}`)
+    for (const name of ['timer', 'effects', 'unknown']) assert.ok(regions.has(name), `${assignment.id} shows ${name}`)
+    // The assignments with a console client (a menu on stdin, or the disk-client's command line).
+    if ('client' in assignment.roles) assert.ok(regions.has('menu'), `${assignment.id} shows a console menu`)
+  }
+})
+
 test.run()
