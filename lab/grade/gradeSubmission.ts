@@ -19,7 +19,7 @@ import { SandboxProcess } from './SandboxProcess.ts'
 import { openSolution } from './openSolution.ts'
 import { makeParents } from './outputs.ts'
 import { inOrder, planLanes } from './lanes.ts'
-import { typecheckSolution } from './typecheck.ts'
+import { isInCheckout, typecheckSolution } from './typecheck.ts'
 
 export interface GradeRequest {
   assignment: Assignment
@@ -106,9 +106,9 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
   }
 }
 
-/** tsc over the solution (lab/grade/typecheck.ts); the reference is left out: the checkout's own tsc covers it. */
+/** tsc over the solution (lab/grade/typecheck.ts); the reference, mutants and fixtures are left out: the checkout's own tsc covers them. */
 async function typeCheckOf(request: GradeRequest, found: SolutionFiles, workDir: string): Promise<TypeCheckResult | undefined> {
-  if (found.isReference) return undefined
+  if (found.isReference || isInCheckout(found.dir)) return undefined
   const result = await typecheckSolution(found.dir, { workDir })
   request.onTypeCheck?.(result)
   return result

@@ -84,6 +84,12 @@ export async function typecheckSolution(dir: string, options: TypeCheckOptions =
   }
 }
 
+/** Code of the lab itself (a reference, a mutant, a fixture), outside its node_modules: the checkout's own tsc checks it. */
+export function isInCheckout(dir: string): boolean {
+  const path = resolve(dir)
+  return path.startsWith(REPO_ROOT + sep) && !path.startsWith(join(REPO_ROOT, 'node_modules') + sep)
+}
+
 /** `server.ts:81:84 error TS2353: Object literal may only specify known properties, …` */
 export function formatDiagnostic(d: TypeDiagnostic): string {
   return `${d.file}:${d.line}:${d.column} error ${d.code}: ${d.message}`
