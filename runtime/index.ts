@@ -26,4 +26,5 @@ export { DistlabError, NodeFailure, CallTimeout, isDistlabError, messageOf } fro
 export type { DistlabErrorCode } from './errors.ts'
 export { REPO_ROOT, compileModule, displayPath } from './build/compileModule.ts'
 export { HashPool } from './pool/HashPool.ts'
+export { cpuDeadline, HARD_CAP, type Deadline } from './cpuDeadline.ts'
 export type { HttpRequestMessage, HttpResponseMessage } from './node/http.ts'

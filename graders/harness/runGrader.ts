@@ -1,7 +1,7 @@
 // Runs a grader's tests one by one, each with its own seed, in fresh clusters, bounded in virtual
 // time (the clusters' maxTime) and in wall time (a race here). A solution that throws, hangs or
 // never answers fails that test with a reason; the grader itself always finishes.
-import { deriveSeed, isDistlabError, messageOf, type NodeLimits, type Wire } from '../../runtime/index.ts'
+import { cpuDeadline, deriveSeed, HARD_CAP, isDistlabError, messageOf, type Deadline, type NodeLimits, type Wire } from '../../runtime/index.ts'
 import { CheckFailed } from './CheckFailed.ts'
 import { maxPoints, type Grader, type GraderTest } from './defineGrader.ts'
 import type { Solution } from './solution.ts'
@@ -144,9 +144,10 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
     title: `${options.assignment} · ${test.name} · base seed ${options.seed} · ${options.solution.label}`,
   })
   const started = performance.now()
-  let wallTimer: NodeJS.Timeout | undefined
+  // Over its limit in wall AND CPU time: a machine busy with other work slows a test, never fails it.
+  let deadline: Deadline | undefined
   const overtime = new Promise<never>((_, reject) => {
-    wallTimer = setTimeout(() => reject(new WallLimit(wallLimit)), wallLimit)
+    deadline = cpuDeadline(wallLimit, (byCap) => reject(new WallLimit(wallLimit, byCap)))
   })
   let failure: unknown = null
   try {
@@ -154,7 +155,7 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
   } catch (err) {
     failure = err
   } finally {
-    clearTimeout(wallTimer)
+    deadline?.cancel()
     await context.dispose()
   }
   // A test's clusters run one after another (a torrent group's runs): its virtual time is their sum.
@@ -165,8 +166,12 @@ async function runTest(test: GraderTest, options: GradeOptions): Promise<TestRes
 }
 
 class WallLimit extends Error {
-  constructor(readonly ms: number) {
-    super(`the test took more than ${ms / 1000} s of wall time; its nodes were stopped`)
+  constructor(readonly ms: number, byCap: boolean) {
+    super(
+      byCap
+        ? `the test took more than ${(ms * HARD_CAP) / 1000} s of wall time (${HARD_CAP} times its limit of ${ms / 1000} s) without computing much: it waited for something that never came; its nodes were stopped`
+        : `the test took more than ${ms / 1000} s of wall time and of CPU time; its nodes were stopped`,
+    )
   }
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, copyFileSy
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Assignment } from '../../assignments/registry.ts'
-import { deriveSeed, DistlabError, isDistlabError, messageOf, type NodeLimits } from '../../runtime/index.ts'
+import { deriveSeed, DistlabError, HARD_CAP, isDistlabError, messageOf, type NodeLimits } from '../../runtime/index.ts'
 import { cleanText } from '../../runtime/sandbox.ts'
 import type { Grader, GraderTest } from '../../graders/harness/defineGrader.ts'
 import { runGrader, traceFileOf, wallLimitOf, type GradeReport, type TestResult, type TypeCheckResult } from '../../graders/harness/runGrader.ts'
@@ -197,7 +197,9 @@ async function gradeInSandbox(request: GradeRequest, found: SolutionFiles, setup
             current = test
             request.onTestStart?.(test, results.length, request.tests.length)
             clearTimeout(wallTimer)
-            const limit = wallLimitOf(test, request.scale) + GRACE_MS
+            // The sandbox's own limit may stretch to HARD_CAP times on a busy machine (cpuDeadline):
+            // this one is for a sandbox that stopped answering at all, so it waits for the longest.
+            const limit = wallLimitOf(test, request.scale) * HARD_CAP + GRACE_MS
             wallTimer = setTimeout(() => sandbox.kill(`the test took more than ${Math.round(limit / 1000)} s of wall time and the sandbox stopped answering; it was stopped`), limit)
             break
           }

@@ -1,10 +1,11 @@
 // Main-thread side: the handle on a node incarnation in its own worker thread (worker.ts). Batches
-// go over parentPort; init and inspect over comlink. A hung batch is caught by a wall-clock
-// watchdog that reads which event the worker was in from a shared progress cell, so the report
-// names the event, not just the node.
+// go over parentPort; init and inspect over comlink. A hung batch is caught by a watchdog on wall
+// and CPU time (cpuDeadline: a busy machine delays it, never trips it) that reads which event the
+// worker was in from a shared progress cell, so the report names the event, not just the node.
 import type { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { DistlabError, NodeFailure, messageOf } from '../errors.ts'
+import { cpuDeadline, HARD_CAP, type Deadline } from '../cpuDeadline.ts'
 import { transferablesOf } from './transferables.ts'
 import { PROGRESS_TIMER, type HostControl, type HostInit, type NodeSnapshot, type StepItem, type StepReply, type StepRequest, type TornWrite } from './protocol.ts'
 import type { HostHandle, HostOptions } from './HostHandle.ts'
@@ -16,7 +17,7 @@ interface PendingStep {
   items: StepItem[]
   resolve(reply: StepReply): void
   reject(err: Error): void
-  timer: NodeJS.Timeout
+  watchdog: Deadline
 }
 
 export class WorkerHost implements HostHandle {
@@ -85,8 +86,8 @@ export class WorkerHost implements HostHandle {
     // Once stopped, nothing more goes to it from here.
     if (this.terminated) return Promise.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped`))
     return new Promise<StepReply>((resolve, reject) => {
-      const timer = setTimeout(() => this.hung(), this.options.stepTimeoutMs)
-      this.pending = { items: request.items, resolve, reject, timer }
+      const watchdog = cpuDeadline(this.options.stepTimeoutMs, (byCap) => this.hung(byCap))
+      this.pending = { items: request.items, resolve, reject, watchdog }
       const transfer = request.items.flatMap((item) => (item.kind === 'deliver' && item.transfer ? transferablesOf(item.msg) : item.kind === 'event' && item.transfer ? transferablesOf(item.event) : []))
       this.worker.postMessage(request, transfer)
     })
@@ -130,7 +131,7 @@ export class WorkerHost implements HostHandle {
     if (pending) {
       // A batch in flight when the node is crashed or the cluster stopped: reject it now, so its
       // watchdog does not keep the process alive and nothing waits on a dead thread.
-      clearTimeout(pending.timer)
+      pending.watchdog.cancel()
       pending.reject(new NodeFailure('NODE_FAILED', this.name, `node '${this.name}' was stopped while handling its events`))
     }
     this.exited = endWorker(this.booted).then(
@@ -144,11 +145,11 @@ export class WorkerHost implements HostHandle {
     const pending = this.pending
     if (!pending) return
     this.pending = null
-    clearTimeout(pending.timer)
+    pending.watchdog.cancel()
     pending.resolve(reply)
   }
 
-  private hung(): void {
+  private hung(byCap: boolean): void {
     const pending = this.pending
     if (!pending) return
     const [index, t] = [this.progress[0] as number, this.progress[1] as number]
@@ -157,10 +158,10 @@ export class WorkerHost implements HostHandle {
     const what = item ? describeItem(item) : index === PROGRESS_TIMER ? `a timer at t=${t}` : 'its events'
     const at = item ? [item.t, item.seq] : index === PROGRESS_TIMER ? [t, Infinity] : first ? [first.t, first.seq] : undefined
     this.pending = null
-    clearTimeout(pending.timer)
+    pending.watchdog.cancel()
     this.terminate()
     pending.reject(
-      new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} within ${this.options.stepTimeoutMs} ms of wall time (an endless loop?)`, at),
+      new NodeFailure('NODE_HUNG', this.name, `node '${this.name}' did not finish handling ${what} ${byCap ? `within ${this.options.stepTimeoutMs * HARD_CAP} ms of wall time` : `within ${this.options.stepTimeoutMs} ms of wall and CPU time`} (an endless loop?)`, at),
     )
   }
 
@@ -173,7 +174,7 @@ export class WorkerHost implements HostHandle {
     const pending = this.pending
     this.pending = null
     if (pending) {
-      clearTimeout(pending.timer)
+      pending.watchdog.cancel()
       pending.reject(failure)
     } else {
       this.options.onDeath(failure.message)
