@@ -8,11 +8,9 @@ import { kleur } from '../format.ts'
 import { installLinks } from '../new/installLinks.ts'
 import { writeSkeleton } from '../new/writeSkeleton.ts'
 import { parseFlags, runCli } from './cli.ts'
+import { usage } from './help.ts'
 
-const USAGE = `usage: npm run new -- <assignment> DIR [--force] [--no-install]   (or npx distlab new ...)
-  writes a skeleton solution in DIR (created if missing): one module per role, tsconfig.json, package.json, README.md
-  --force       overwrite files DIR already has
-  --no-install  skip npm install (run it in DIR before npx tsc --noEmit)`
+const USAGE = usage('new')
 
 await runCli(USAGE, async (argv) => {
   const { values, positionals } = parseFlags(argv, { force: { type: 'boolean' }, 'no-install': { type: 'boolean' } }, USAGE)
