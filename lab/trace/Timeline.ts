@@ -1,7 +1,9 @@
 // The per-node timeline: one column per node, time down the left, every record in its node's
 // column. With more nodes than fit side by side it switches to one lane: time, node, record.
+// A record longer than its room wraps onto lines of its own, never cut (a failing check's
+// sentence is the one line a student needs whole).
 import type { MetaRecord, TraceRecord } from '../../runtime/index.ts'
-import { NodeColors, formatTime, kleur, plain } from '../format.ts'
+import { NodeColors, formatTime, kleur, wrapText } from '../format.ts'
 import { describeRecord } from './describeRecord.ts'
 
 const TIME_WIDTH = 10
@@ -22,24 +24,24 @@ export function renderTimeline(meta: MetaRecord | null, records: TraceRecord[], 
   if (lanes) {
     const nameWidth = Math.max(4, ...names.map((n) => n.length))
     for (const record of records) {
-      if (record.kind === 'note') out.push(noteRow(record))
-      else out.push(`${kleur.gray(formatTime(record.t, TIME_WIDTH))} ${colors.paint(record.node, record.node.padEnd(nameWidth))} ${fit(describeRecord(record), options.width - TIME_WIDTH - nameWidth - 2)}`)
+      if (record.kind === 'note') out.push(...noteRows(record, options.width))
+      else out.push(...wrapText(describeRecord(record), options.width, `${kleur.gray(formatTime(record.t, TIME_WIDTH))} ${colors.paint(record.node, record.node.padEnd(nameWidth))} `, ' '.repeat(TIME_WIDTH + nameWidth + 2)))
     }
     return out
   }
-  const header = names.map((n) => colors.paint(n, fit(n, column).padEnd(column))).join(kleur.gray('│'))
+  const header = names.map((n) => colors.paint(n, (n.length > column ? `${n.slice(0, column - 1)}…` : n).padEnd(column))).join(kleur.gray('│'))
   out.push(`${' '.repeat(TIME_WIDTH)} ${header}`)
   out.push(kleur.gray(`${'─'.repeat(TIME_WIDTH)} ${names.map(() => '─'.repeat(column)).join('┼')}`))
   for (const record of records) {
     if (record.kind === 'note') {
-      out.push(noteRow(record))
+      out.push(...noteRows(record, options.width))
       continue
     }
     // A row holds one record: it starts in its node's column and may run on to the line's end.
     const index = names.indexOf(record.node)
     const before = names.slice(0, index).map(() => ' '.repeat(column)).join(kleur.gray('│'))
-    const room = options.width - TIME_WIDTH - 1 - index * (column + 1)
-    out.push(`${kleur.gray(formatTime(record.t, TIME_WIDTH))} ${before}${index > 0 ? kleur.gray('│') : ''}${fit(describeRecord(record), room)}`)
+    const lead = `${before}${index > 0 ? kleur.gray('│') : ''}`
+    out.push(...wrapText(describeRecord(record), options.width, `${kleur.gray(formatTime(record.t, TIME_WIDTH))} ${lead}`, `${' '.repeat(TIME_WIDTH)} ${lead}  `))
   }
   return out
 }
@@ -56,13 +58,6 @@ function columnsOf(meta: MetaRecord | null, records: TraceRecord[]): string[] {
   return names
 }
 
-function noteRow(record: Extract<TraceRecord, { kind: 'note' }>): string {
-  return `${kleur.gray(formatTime(record.t, TIME_WIDTH))} ${describeRecord(record)}`
-}
-
-/** Cuts colored text to `width` visible characters. */
-function fit(text: string, width: number): string {
-  if (plain(text).length <= width) return text
-  const visible = plain(text)
-  return kleur.reset(`${visible.slice(0, Math.max(0, width - 1))}…`)
+function noteRows(record: Extract<TraceRecord, { kind: 'note' }>, width: number): string[] {
+  return wrapText(describeRecord(record), width, `${kleur.gray(formatTime(record.t, TIME_WIDTH))} `, ' '.repeat(TIME_WIDTH + 3))
 }

@@ -7,6 +7,15 @@ export interface TraceFilter {
   kinds?: string[]
   from?: number
   to?: number
+  /** Message types to leave out (their send, delivery, loss...: every record carrying that type). */
+  hide?: string[]
+}
+
+/** The message type a record is about, if it is about one. */
+export function messageTypeOf(record: TraceRecord): string | undefined {
+  if ('msg' in record && record.msg && typeof record.msg === 'object') return String((record.msg as { type?: unknown }).type)
+  if ('type' in record && typeof record.type === 'string') return record.type
+  return undefined
 }
 
 const FAMILIES: Record<string, TraceKind[]> = {
@@ -32,7 +41,9 @@ export function resolveKinds(names: string[] | undefined): Set<TraceKind> | null
 export function compileFilter(filter: TraceFilter): (record: TraceRecord) => boolean {
   const kinds = resolveKinds(filter.kinds)
   const nodes = filter.nodes?.length ? new Set(filter.nodes) : null
+  const hidden = new Set(filter.hide ?? [])
   return (record) =>
+    (hidden.size === 0 || !hidden.has(messageTypeOf(record) ?? '')) &&
     (kinds === null || kinds.has(record.kind)) &&
     (nodes === null || nodes.has(record.node) || record.kind === 'note') &&
     (filter.from === undefined || record.t >= filter.from) &&

@@ -50,4 +50,19 @@ test('filters by kind, family, node and time window', () => {
   assert.throws(() => resolveKinds(['states']), /unknown record kind 'states'; kinds: node\.start/)
 })
 
+test('a long failing check wraps at the width, whole, in columns and in lanes; --hide leaves a type out', () => {
+  const sentence = '✗ the client waits for the slow follower: PUT_OK arrives only after the replication to s3, which takes 1500 ms'
+  const check: TraceRecord = { seq: 1, t: 9, node: 'grader', kind: 'check', ok: false, sentence }
+  for (const lanes of [false, true]) {
+    const lines = renderTimeline(meta, [check], { width: 80, lanes }).map(plain)
+    assert.ok(lines.every((l) => l.length <= 80), lines.join('\n'))
+    assert.ok(lines.join(' ').replace(/[\s│]+/g, ' ').includes(sentence.replace(/\s+/g, ' ')), lines.join('\n'))
+  }
+  const ping: TraceRecord = { seq: 2, t: 1, node: 's1', kind: 'send', id: 1, to: 'vs', msg: { type: 'PING' } }
+  const put: TraceRecord = { seq: 3, t: 1, node: 's1', kind: 'send', id: 2, to: 's2', msg: { type: 'PUT' } }
+  const drop: TraceRecord = { seq: 4, t: 2, node: 'network', kind: 'drop', id: 1, from: 's1', to: 'vs', reason: 'loss', type: 'PING' }
+  const keep = compileFilter({ hide: ['PING'] })
+  assert.equal([ping, put, drop].filter(keep), [put])
+})
+
 test.run()
