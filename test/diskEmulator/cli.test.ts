@@ -1,5 +1,5 @@
 // `npm run disk-emulator` as a person runs it: it prints its URL and how to authorise, serves
-// with the flags given, and Ctrl-C closes it; bad flags get one line and exit 1. Bounded: every
+// with the flags given, and Ctrl-C closes it; bad flags get one line and exit 2. Bounded: every
 // child is killed after LIMIT_MS whatever happens.
 import { spawn, spawnSync } from 'node:child_process'
 import { suite } from 'uvu'
@@ -15,7 +15,7 @@ function run(...args: string[]): { code: number; out: string; err: string } {
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
-test('--help, and bad flags: one line each, exit 1', () => {
+test('--help, and bad flags: one line each, exit 2 (docs/cli.md)', () => {
   const help = run('--help')
   assert.is(help.code, 0)
   assert.match(help.out, /usage: npm run disk-emulator -- \[--port N\] \[--token T\] \[--latency MS\] \[--faults SPEC\] \[--data DIR\]/)
@@ -26,7 +26,7 @@ test('--help, and bad flags: one line each, exit 1', () => {
     [['--colour'], /^distlab: Unknown option '--colour'/],
   ] as const) {
     const r = run(...args)
-    assert.is(r.code, 1, args.join(' '))
+    assert.is(r.code, 2, args.join(' '))
     assert.match(r.err.trim().split('\n')[0] as string, message)
     assert.not.match(r.err, /\n\s+at /, 'no stack trace')
   }
