@@ -88,12 +88,12 @@ test('a viewservice coordinator served over XML-RPC: ping(0, name) by HTTP POST 
   }
 })
 
-test('bad input: an unknown role and an address off loopback get one clear line and exit 1', async () => {
+test('bad input: an unknown role and an address off loopback get one clear line and exit 2 (docs/cli.md)', async () => {
   const role = startNode('reliable-udp', 'server', '--address', '127.0.0.1:0')
-  assert.is(await role.exit, 1)
+  assert.is(await role.exit, 2)
   assert.match(role.stderr(), /name a role of reliable-udp: socket/)
   const off = startNode('reliable-udp', 'socket', '--address', '10.0.0.1:9000')
-  assert.is(await off.exit, 1)
+  assert.is(await off.exit, 2)
   assert.match(off.stderr(), /--address must be a loopback address with a port/)
 })
 
