@@ -35,7 +35,7 @@ export function checkOutputDirectory(flag: string, path: string): void {
   }
 }
 
-export function writeOutput(path: string, content: string): void {
+export function writeOutput(path: string, content: string | Uint8Array): void {
   makeParents(path)
   writeFileSync(path, content)
 }

@@ -164,11 +164,12 @@ test('results are written as JSON, JUnit XML and Gradescope results.json', async
   assert.is(json.points, 1)
   assert.is(json.passed, false)
   assert.is(json.tests[1].replay, "npx distlab grade fixture --solution 'my dir' --test check --seed 4 --trace traces/fixture.check.jsonl")
-  const junit = toJunit(report)
-  assert.match(junit, /<testsuite name="fixture" tests="2" failures="1"/)
-  assert.match(junit, /<failure message="a is two">a is two\nexpected: \{&quot;a&quot;:2\}/)
-  const gradescope = JSON.parse(toGradescope(report, info))
-  assert.equal([gradescope.score, gradescope.max_score, gradescope.tests[1].status], [1, 3, 'failed'])
+  const junit = toJunit(report, info, { timestamp: new Date(0) })
+  assert.match(junit, /<testsuite name="fixture" tests="2" failures="1" errors="0" skipped="0"/)
+  assert.match(junit, /<failure type="failed check" message="a is two">a is two\nexpected: \{"a":2\}/)
+  assert.match(junit, /replay: npx distlab grade fixture --solution 'my dir' --test check --seed 4/)
+  const gradescope = JSON.parse(toGradescope(report, info, { executionTime: 2 }))
+  assert.equal([gradescope.score, gradescope.max_score, gradescope.execution_time, gradescope.tests[1].status, gradescope.tests[1].visibility], [1, undefined, 2, 'failed', 'visible'])
 })
 
 test('with --trace, each test writes its own trace file', async () => {
