@@ -8,6 +8,7 @@ import { findAssignment } from '../../assignments/registry.ts'
 import { gradeSubmission } from '../grade/gradeSubmission.ts'
 import { toGradescope } from '../grade/writeResults.ts'
 import { REPO_ROOT, messageOf } from '../../runtime/index.ts'
+import { solutionRoot } from '../../graders/harness/solution.ts'
 import { KIT_CONFIG_FILE, readKitConfig } from './kitConfig.ts'
 
 const root = process.env.AUTOGRADER_ROOT ?? '/autograder'
@@ -39,7 +40,8 @@ try {
     assignment,
     grader,
     tests: grader.tests,
-    source: join(root, 'submission'),
+    // The role files at the submission's root or in a folder of it (an uploaded folder).
+    source: solutionRoot(join(root, 'submission'), Object.keys(assignment.roles)),
     seed: config.seed,
     scale: config.scale,
     jobs: config.jobs,

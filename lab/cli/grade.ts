@@ -92,7 +92,7 @@ await runCli(
     console.log(formatTotal(report))
     for (const line of formatFailures(report, info)) console.log(line)
     if (values.json) writeOutput(values.json, toJson(report, info))
-    if (values.junit) writeOutput(values.junit, toJunit(report))
+    if (values.junit) writeOutput(values.junit, toJunit(report, info))
     if (values.gradescope) writeOutput(values.gradescope, toGradescope(report, info))
     for (const flag of OUTPUTS) if (values[flag]) console.log(kleur.gray(`${flag} results: ${values[flag]}`))
     if (report.unusable) return 2

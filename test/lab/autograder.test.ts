@@ -58,8 +58,9 @@ test('run_autograder grades a good, a failing and a non-building submission, and
     const grade = (submission: Record<string, string>) => {
       rmSync(join(root, 'submission'), { recursive: true, force: true })
       rmSync(join(root, 'results'), { recursive: true, force: true })
-      mkdirSync(join(root, 'submission'))
-      for (const [name, from] of Object.entries(submission)) copyFileSync(from, join(root, 'submission', name))
+      mkdirSync(join(root, 'submission', 'my-kv'), { recursive: true })
+      // Uploaded as a folder: the role files one level down.
+      for (const [name, from] of Object.entries(submission)) copyFileSync(from, join(root, 'submission', 'my-kv', name))
       const run = spawnSync(join(source, 'run_autograder'), [], { cwd: root, env: { ...process.env, AUTOGRADER_ROOT: root }, encoding: 'utf8', timeout: 120_000 })
       assert.is(run.status, 0, run.stderr)
       return checkResults(join(root, 'results', 'results.json'))
