@@ -1,11 +1,10 @@
-// `npm run bench [sim|hash|sync|sandbox|disk ...]`: speed as ratios against a baseline measured in the same
+// `npm run bench [sim|sync|scaling|sandbox|disk ...]`: speed as ratios against a baseline measured in the same
 // run, printed and saved as JSON under bench/results/. Not part of `npm test`: tests assert
 // correctness only. With no suite named, all run. `npm run bench sync -- --against REV` measures
 // the torrent reference of git revision REV in the same run, before the current one.
 // `npm run bench disk -- --size MiB` sends a file of that size (default 256) through disk-client.
 import { kleur } from '../lab/format.ts'
 import { runDiskSuite } from './diskTransfer.ts'
-import { runHashSuite } from './hashThroughput.ts'
 import { machineLine } from './report.ts'
 import { runSandboxSuite } from './sandboxCost.ts'
 import { runSimSuite } from './simThroughput.ts'
@@ -31,7 +30,6 @@ if (sizeAt >= 0 && !(sizeMiB !== undefined && Number.isInteger(sizeMiB) && sizeM
 
 const SUITES: Record<string, () => Promise<void>> = {
   sim: runSimSuite,
-  hash: runHashSuite,
   sync: () => runSyncSuite({ against }),
   sandbox: runSandboxSuite,
   disk: () => runDiskSuite(sizeMiB === undefined ? {} : { sizeMiB }),

@@ -3,9 +3,8 @@
 // that manifest (graders/sandbox/entry.ts), loading a solution's modules once before its tests
 // (graders/harness/solution.ts), and cleaning untrusted text for reports. Drivers use ./index.ts.
 // It loads nothing that ./index.ts does not already load.
-export { externalPlugin, moduleKey, useCompiledModules } from './build/compileModule.ts'
+export { moduleKey, useCompiledModules } from './build/compileModule.ts'
 export type { CompileOptions } from './build/compileModule.ts'
-export { TASK_ENTRY } from './pool/HashPool.ts'
 export { WarmWorkers } from './host/WarmWorkers.ts'
 export { WorkerHost } from './host/WorkerHost.ts'
 export { underPermissionModel } from './host/workerFlags.ts'

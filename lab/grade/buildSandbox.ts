@@ -1,10 +1,10 @@
 // Everything the grading sandbox will load, compiled by the trusted parent before it starts (the
 // sandbox may not spawn esbuild): the sandbox's own entry (runtime + graders in one file), the
-// node worker, the hash pool's task, the solution's modules and the grader's extra modules. All
+// node worker, the solution's modules and the grader's extra modules. All
 // of it lands in the run's bundle directory, which the sandbox may read and not write.
 import { join } from 'node:path'
 import { REPO_ROOT, compileModule, DistlabError, messageOf } from '../../runtime/index.ts'
-import { externalPlugin, moduleKey, type CompileOptions, TASK_ENTRY, WarmWorkers } from '../../runtime/sandbox.ts'
+import { moduleKey, type CompileOptions, WarmWorkers } from '../../runtime/sandbox.ts'
 
 const SANDBOX_ENTRY = join(REPO_ROOT, 'graders', 'sandbox', 'entry.ts')
 
@@ -13,8 +13,6 @@ export interface SandboxBuild {
   entry: string
   /** moduleKey → file URL, for useCompiledModules. */
   manifest: Record<string, string>
-  /** Package directories the sandbox must read (kept external: piscina starts its own threads from its files). */
-  packageDirs: string[]
 }
 
 /**
@@ -37,11 +35,10 @@ export async function buildSandbox(outDir: string, solutionFiles: Record<string,
   if (problems.length) throw new DistlabError('NODE_LOAD', problems.join('\n'))
   await Promise.all([
     add(WarmWorkers.entry, { kind: 'runtime' }),
-    add(TASK_ENTRY, { kind: 'runtime', external: ['piscina'] }),
     ...graderModules.map((file) => add(file, { kind: 'node' })),
   ])
   const entry = await bundleEntry(outDir)
-  return { entry, manifest, packageDirs: [join(REPO_ROOT, 'node_modules', 'piscina')] }
+  return { entry, manifest }
 }
 
 async function bundleEntry(outDir: string): Promise<string> {
@@ -62,9 +59,8 @@ async function bundleEntry(outDir: string): Promise<string> {
     conditions: ['module'],
     // The runtime finds the checkout through this, not through its own (bundled) location.
     define: { __DISTLAB_REPO_ROOT__: JSON.stringify(REPO_ROOT) },
-    // esbuild is never loaded in the sandbox (nothing is compiled there); piscina by absolute path.
+    // esbuild is never loaded in the sandbox (nothing is compiled there).
     external: ['esbuild'],
-    plugins: [externalPlugin(['piscina'])],
     banner: { js: "import { createRequire as __distlabCreateRequire } from 'node:module'; const require = __distlabCreateRequire(import.meta.url);" },
   })
   return outfile

@@ -90,7 +90,7 @@ export async function gradeSubmission(request: GradeRequest): Promise<GradeRepor
       return withTypeCheck(unusable(request, err, found.label), await checking)
     }
     const typeCheck = await checking
-    const setup = { entry: build.entry, manifest: build.manifest, read: [`${bundles}/`, ...build.packageDirs.map((d) => `${d}/`)] }
+    const setup = { entry: build.entry, manifest: build.manifest, read: [`${bundles}/`] }
     const report = await gradeInLanes(request, found, (lane, index) => {
       const scratch = join(run, `scratch-${index}`)
       mkdirSync(scratch)

@@ -21,13 +21,11 @@ declare const __DISTLAB_REPO_ROOT__: string | undefined
 export const REPO_ROOT = typeof __DISTLAB_REPO_ROOT__ === 'string' ? __DISTLAB_REPO_ROOT__ : resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'distlab')
 
-/** What a module is: node code (confined) or part of the runtime (a worker entry, a pool task). */
+/** What a module is: node code (confined) or part of the runtime (a worker entry). */
 export type ModuleKind = 'node' | 'runtime'
 
 export interface CompileOptions {
   kind?: ModuleKind
-  /** Packages left as imports (resolved from the project's node_modules), for runtime modules. */
-  external?: string[]
   /** Where the output goes (default: the cache under node_modules/.cache/distlab). */
   outDir?: string
 }
@@ -57,7 +55,7 @@ let compiled: ReadonlyMap<string, string> | null = null
 
 /** The key a compiled module is known by (a manifest entry). */
 export function moduleKey(entry: string, options: CompileOptions = {}): string {
-  return `${options.kind ?? 'runtime'}|${resolve(entry)}|${(options.external ?? []).join(',')}`
+  return `${options.kind ?? 'runtime'}|${resolve(entry)}`
 }
 
 /** From now on, modules come from `manifest` (moduleKey → file URL) and nothing is compiled. */
@@ -65,11 +63,7 @@ export function useCompiledModules(manifest: Record<string, string>): void {
   compiled = new Map(Object.entries(manifest))
 }
 
-/**
- * Compiles `entry` (TS or JS) to one ESM file and returns its file URL. `external` packages stay
- * imports (resolved from the project's node_modules): for code that must share a package instance
- * with its host, as a pool task shares piscina's with the pool's worker.
- */
+/** Compiles `entry` (TS or JS) to one ESM file and returns its file URL. */
 export function compileModule(entry: string, options: CompileOptions = {}): Promise<string> {
   const path = resolve(entry)
   const key = moduleKey(path, options)
@@ -113,7 +107,7 @@ async function compile(path: string, options: CompileOptions): Promise<string> {
       nodePaths: [join(REPO_ROOT, 'node_modules')],
       mainFields: ['module', 'main'],
       conditions: ['module'],
-      plugins: node ? [resolvePlugin, confinePlugin(dirname(path))] : [resolvePlugin, externalPlugin(options.external ?? [])],
+      plugins: node ? [resolvePlugin, confinePlugin(dirname(path))] : [resolvePlugin],
       // Node code keeps no `import()`: it becomes a call of the policy-checked `require` (banner).
       ...(node ? { supported: { 'dynamic-import': false }, banner: { js: NODE_BANNER } } : {}),
     })
@@ -166,18 +160,6 @@ function confinePlugin(solutionDir: string): Plugin {
         if (inside) return undefined
         return { errors: [{ text: `node code may import only its own solution's files (${displayPath(solutionDir)}), packages, distlab/node and distlab/protocol/<assignment>; not ${displayPath(args.path)}` }] }
       })
-    },
-  }
-}
-
-/** Packages left external are imported by absolute path: a bundle may live where no node_modules is above it. */
-export function externalPlugin(packages: string[]): Plugin {
-  return {
-    name: 'distlab-external',
-    setup(b) {
-      for (const name of packages) {
-        b.onResolve({ filter: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, () => ({ path: fileURLToPath(import.meta.resolve(name)), external: true }))
-      }
     },
   }
 }

@@ -10,11 +10,12 @@ import type { NodeInput } from '../node/types.ts'
 import { Rng } from '../rng.ts'
 import { MinHeap } from '../sim/MinHeap.ts'
 import { compareKeys } from '../sim/keys.ts'
-import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnapshot, type PoolJobRequest, type Progress, type StepEntry, type StepItem, type StepReply, type StepRequest } from './protocol.ts'
+import { PROGRESS_TIMER, type HostEffect, type HostInit, type Key, type NodeSnapshot, type Progress, type StepEntry, type StepItem, type StepReply, type StepRequest } from './protocol.ts'
 import { stateName } from './stateName.ts'
 import { VirtualClock, type ClockTimer } from './VirtualClock.ts'
 import { virtualGlobals, type VirtualGlobals } from './virtualGlobals.ts'
 import { WriteLog } from './WriteLog.ts'
+import { HashJobs, type HashRequest } from './HashJobs.ts'
 
 /** Effects that may happen outside an event: they change nothing another node could see at once. */
 const QUIET_STRAYS: ReadonlySet<HostEffect['kind']> = new Set(['log', 'timer', 'cancel', 'timer.set', 'timer.cancel'])
@@ -29,6 +30,8 @@ export class NodeHost {
   readonly globals: VirtualGlobals
   /** Present when the run tears writes at crashes: installed next to the globals. */
   readonly writes: WriteLog | null
+  /** The node's hash requests: hashed here, between batches (work) or when answered. */
+  readonly hashes = new HashJobs()
   private definition: NodeDefinition | null = null
   private actor: AnyActor | null = null
   private readonly full: boolean
@@ -119,7 +122,14 @@ export class NodeHost {
     }
     handled += this.fireLocalBefore(request.until, entries, progress)
     this.until = -Infinity
-    return { entries, handled }
+    const reply = { entries, handled }
+    try {
+      this.hashes.seal()
+    } catch (err) {
+      this.noteError('a hash request (its buffer could not be handed over)', err)
+      this.appendStrays(reply)
+    }
+    return reply
   }
 
   /**
@@ -181,7 +191,7 @@ export class NodeHost {
           break
         case 'event':
           this.describing = `the runtime's ${item.event.type}`
-          this.deliver(item.event)
+          this.deliver(item.event.type === 'pool.hashed' ? this.hashAnswer(item.event) : item.event)
           break
         case 'timer':
           this.describing = 'a timer'
@@ -205,6 +215,13 @@ export class NodeHost {
       }
     }
     this.loaded.send(event)
+  }
+
+  /** `{ type: 'pool.hashed', id, token }` from the simulation, with the digests and the data. */
+  private hashAnswer(event: AnyEventObject): AnyEventObject {
+    const answer = this.hashes.answer(Number(event.token))
+    if (!answer) throw new Error(`the runtime answered hash job ${String(event.token)}, which this node never asked for`)
+    return { type: 'pool.hashed', id: event.id, digests: answer.digests, data: answer.data }
   }
 
   private fireTimer(id: number): boolean {
@@ -305,7 +322,7 @@ export class NodeHost {
         break
       }
       case 'pool.hash':
-        this.push({ kind: 'pool', job: checkHash(effect) })
+        this.push({ kind: 'pool', job: this.hashes.add(checkHash(effect)) })
         break
       case 'console.print':
         this.push({ kind: 'print', line: String(effect.line) })
@@ -399,8 +416,8 @@ export class NodeHost {
   }
 }
 
-/** A hash request as the pool takes it, or a TypeError that says what is wrong with it. */
-function checkHash(effect: HashEffect): PoolJobRequest {
+/** A hash request as HashJobs takes it, or a TypeError that says what is wrong with it. */
+function checkHash(effect: HashEffect): HashRequest {
   const { id, data, partSize } = effect
   const algorithm = effect.algorithm ?? 'sha1'
   if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError('hash(id, data): id must be a string or a number, to match the answer to the request')

@@ -85,10 +85,16 @@ export type HostEffect =
   /** `actor`: the id of a spawned or invoked machine; absent for the node's own machine. */
   | { kind: 'state'; actor?: string; from: string | null; to: string; event: string }
 
-/** Work for the shared pool: hash `data` whole, or in parts of `partSize` bytes. */
+/**
+ * A node asked to hash `bytes` bytes, whole or in parts of `partSize`. The bytes stay in the node's
+ * thread (host/HashJobs.ts); the simulation decides when the answer comes and delivers
+ * `{ type: 'pool.hashed', id, token }`, which the host fills in with the digests and the data.
+ */
 export interface PoolJobRequest {
   id: string | number
-  data: Uint8Array | ArrayBuffer
+  /** The host's number for the job, echoed in the answer. */
+  token: number
+  bytes: number
   partSize?: number
   algorithm: string
 }

@@ -16,7 +16,7 @@ import { confineNode, releaseNodeFiles } from './confine/index.ts'
 import { underPermissionModel } from './workerFlags.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
-import { bufferOf, transferablesOf } from './transferables.ts'
+import { transferablesOf } from './transferables.ts'
 
 interface WorkerData {
   control: MessagePort
@@ -120,16 +120,34 @@ function finish(running: NodeHost, reply: StepReply): void {
   const limit = running.init.limits.buffersMb * MiB
   // Counted after a full collection, so the verdict is the same on every run: only what the
   // node still holds counts, not garbage the collector had not reached yet.
-  if (heapStatistics().external_memory > limit) {
+  // Buffers held for hashing are the runtime's, not the node's.
+  if (heapStatistics().external_memory - running.hashes.held > limit) {
     // Twice: V8 frees the backing stores of dead ArrayBuffers while sweeping, which may still be
     // under way when one collection returns; the next collection finishes it first.
     collectGarbage()
     collectGarbage()
-    const held = heapStatistics().external_memory
+    const held = heapStatistics().external_memory - running.hashes.held
     if (held > limit) running.noteLimit(`it holds ${Math.round(held / MiB)} MiB of ArrayBuffers and Buffers, over its limit of ${running.init.limits.buffersMb} MiB`)
     running.appendStrays(reply)
   }
   post(reply)
+  hashWhileIdle(running)
+}
+
+/**
+ * Hashes the node's waiting jobs a slice at a time while no batch is in: each slice is a
+ * macrotask, so a batch that comes in waits at most one slice. Whatever is left when an answer is
+ * delivered is finished then (HashJobs.answer).
+ */
+let hashing = false
+function hashWhileIdle(running: NodeHost): void {
+  if (hashing) return
+  hashing = true
+  const slice = (): void => {
+    if (host === running && running.hashes.work()) later(slice)
+    else hashing = false
+  }
+  later(slice)
 }
 
 function post(reply: StepReply): void {
@@ -137,7 +155,6 @@ function post(reply: StepReply): void {
   for (const entry of reply.entries) {
     for (const effect of entry.effects) {
       if (effect.kind === 'send' && effect.transfer) for (const buffer of transferablesOf(effect.msg)) transfer.add(buffer)
-      else if (effect.kind === 'pool') transfer.add(bufferOf(effect.job.data))
     }
   }
   try {

@@ -11,7 +11,6 @@ import { DistlabError, isDistlabError, messageOf } from '../errors.ts'
 import type { NodeSnapshot, TraceLevel } from '../host/protocol.ts'
 import { validateBandwidth, type BandwidthConfig } from '../network/Bandwidth.ts'
 import { describeLink, type LinkConfig } from '../network/LinkConfig.ts'
-import { sharedHashPool } from '../pool/HashPool.ts'
 import { VirtualPool, validatePoolConfig } from '../pool/VirtualPool.ts'
 import type { LinkRule } from '../network/LinkRules.ts'
 import { SimNetwork } from '../network/SimNetwork.ts'
@@ -96,10 +95,10 @@ export class Cluster {
     this.sim = new Simulation(this.network, this.tracer, { byAddress: (a) => this.byAddress.get(a) as never }, {
       maxTime: options.maxTime ?? CLUSTER_DEFAULTS.maxTime,
       batching: !this.real && (options.batching ?? CLUSTER_DEFAULTS.batching) !== false,
+      timing: options.timing === true,
       real: this.real ?? undefined,
       unreachableAfter: options.unreachableAfter ?? CLUSTER_DEFAULTS.unreachableAfter,
       poolClock: new VirtualPool(validatePoolConfig(options.pool, 'options.pool')),
-      hashes: sharedHashPool(),
     })
     const torn = options.tornWrites
     this.incarnations = new Incarnations(this.sim, this.tracer, {

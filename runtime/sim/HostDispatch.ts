@@ -1,22 +1,25 @@
-// Handing one node its share of a step and getting its reply: pending runtime events filled in,
-// the reply checked, a throw turned into the node's failure. Apart as the step's only host I/O.
+// Handing one node its share of a step and getting its reply: the reply checked, a throw turned
+// into the node's failure. Apart as the step's only host I/O.
 import { NodeFailure } from '../errors.ts'
 import type { StepItem, StepReply } from '../host/protocol.ts'
-import type { Message } from '../node/types.ts'
 import { replyProblem } from './checkReply.ts'
 import type { SimNode } from './SimNode.ts'
 import type { Waits } from './Waits.ts'
 
 export class HostDispatch {
-  /** Runtime events handed to a step before their content exists (pool answers): awaited at dispatch. */
-  private readonly awaiting = new WeakMap<StepItem, () => Promise<Message>>()
+  /** With timing on: wall ms spent handing batches to hosts (postMessage, or an inline host's work). */
+  private postMs = 0
 
-  constructor(private readonly waits: Pick<Waits, 'stopped'>) {}
+  constructor(
+    private readonly waits: Pick<Waits, 'stopped'>,
+    private readonly timing = false,
+  ) {}
 
-  /** A runtime event whose content `compute` is still working out; it is filled in at dispatch. */
-  later(item: StepItem & { kind: 'event' }, compute: () => Promise<Message>): StepItem {
-    this.awaiting.set(item, compute)
-    return item
+  /** The time spent handing over the batches of the step just dispatched; reset. */
+  takePostMs(): number {
+    const ms = this.postMs
+    this.postMs = 0
+    return ms
   }
 
   async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null, NodeFailure?]> {
@@ -27,8 +30,10 @@ export class HostDispatch {
     const crashed = (): boolean => node.incarnation !== incarnation || node.status !== 'up'
     try {
       const host = node.host ?? (await node.ready)
-      await this.resolvePending(items)
-      const reply = await host.step({ items, until })
+      const posting = this.timing ? performance.now() : 0
+      const replied = host.step({ items, until })
+      if (this.timing) this.postMs += performance.now() - posting
+      const reply = await replied
       const problem = replyProblem(reply, items, until)
       if (problem) {
         throw new NodeFailure('NODE_FAILED', node.name, `node '${node.name}' answered the runtime with a malformed reply (${problem}); node code must not post on the worker's port or patch the runtime`)
@@ -41,17 +46,5 @@ export class HostDispatch {
       const failure = err instanceof NodeFailure ? err : new NodeFailure('NODE_FAILED', node.name, message, first ? [first.t, first.seq] : undefined)
       return [node, null, failure]
     }
-  }
-
-  /** Fills in runtime events whose content was still being computed (pool answers). */
-  private async resolvePending(items: StepItem[]): Promise<void> {
-    const pending: Array<Promise<void>> = []
-    for (const item of items) {
-      const compute = this.awaiting.get(item)
-      if (!compute || item.kind !== 'event') continue
-      this.awaiting.delete(item)
-      pending.push(compute().then((event) => void (item.event = event)))
-    }
-    if (pending.length) await Promise.all(pending)
   }
 }

@@ -3,7 +3,6 @@
 import type { PoolJobRequest } from '../host/protocol.ts'
 import type { Message } from '../node/types.ts'
 import type { Network } from '../network/SimNetwork.ts'
-import type { HashPool } from '../pool/HashPool.ts'
 import type { VirtualPool } from '../pool/VirtualPool.ts'
 import type { Tracer } from '../trace/Tracer.ts'
 import type { NewRecord } from '../trace/records.ts'
@@ -14,10 +13,8 @@ import type { Simulation } from './Simulation.ts'
 export interface RuntimeEventOptions {
   /** Virtual ms after which a sender that asked hears that nobody lives at an address. */
   unreachableAfter: number
-  /** When pool jobs finish, in virtual time. */
+  /** When pool jobs finish, in virtual time (the hashing itself happens in the node's thread). */
   poolClock: VirtualPool
-  /** Where pool jobs really run. */
-  hashes: HashPool
 }
 
 export class RuntimeEvents {
@@ -42,17 +39,14 @@ export class RuntimeEvents {
   submitPoolJob(node: SimNode, request: PoolJobRequest): void {
     const now = this.sim.now
     const job = ++this.poolJobs
-    const pending = this.options.hashes.submit(request)
-    const done = this.options.poolClock.finish(now, pending.bytes)
+    const done = this.options.poolClock.finish(now, request.bytes)
     // An answer never lands inside the window being handled (see notifyUnreachable).
     const t = Math.max(done, roundMicros(now + this.network.lookahead()))
-    const parts = request.partSize === undefined ? 1 : Math.ceil(pending.bytes / request.partSize)
-    this.tracer.emit({ t: now, node: node.name, kind: 'pool', job, id: request.id, bytes: pending.bytes, parts, at: t })
-    const answer = async (): Promise<Message> => {
-      const result = await pending.result()
-      return { type: 'pool.hashed', id: request.id, digests: result.digests, data: result.data } as Message
-    }
+    const parts = request.partSize === undefined ? 1 : Math.ceil(request.bytes / request.partSize)
+    this.tracer.emit({ t: now, node: node.name, kind: 'pool', job, id: request.id, bytes: request.bytes, parts, at: t })
+    // The node's host fills in the digests and the data (host/HashJobs.ts).
+    const answer = { type: 'pool.hashed', id: request.id, token: request.token } as Message
     const record: NewRecord = { t, node: node.name, kind: 'pool.done', job, id: request.id }
-    this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'event', node, inc: node.incarnation, event: answer, transfer: true, record })
+    this.sim.enqueue({ t, seq: this.sim.nextSeq(), kind: 'event', node, inc: node.incarnation, event: answer, transfer: false, record })
   }
 }

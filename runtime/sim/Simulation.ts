@@ -32,6 +32,8 @@ export interface SimulationOptions extends RuntimeEventOptions {
   /** Virtual ms after which the run ends with TIME_LIMIT. */
   maxTime: number
   batching: boolean
+  /** Adds up wall ms per phase of a step in `stats.timing` (benchmarks; never consulted). */
+  timing?: boolean
   /**
    * Real mode: messages go over these sockets and time is the wall clock's. The loop waits until
    * the next item is due (or something arrives) instead of jumping to it; nothing else changes.
@@ -49,6 +51,19 @@ export interface SimulationStats {
   sent: number
   delivered: number
   dropped: number
+  /** Hand-offs: one node's share of a step sent to its host and answered. */
+  dispatches: number
+  /** With the `timing` option: wall ms the main thread spent per phase of the steps. */
+  timing?: StepTiming
+}
+
+export interface StepTiming {
+  /** From the first batch sent to the last reply in, minus the posting. */
+  nodesMs: number
+  /** Handing the batches to the hosts (postMessage copying them, or an inline host's work). */
+  postMs: number
+  /** Sorting and applying the replies' effects. */
+  applyMs: number
 }
 
 interface Entry {
@@ -67,7 +82,7 @@ export class Simulation {
   private current = 0
   /** Real mode: a step's entries are being applied (time holds still meanwhile). */
   private applying = false
-  readonly stats: SimulationStats = { events: 0, steps: 0, sent: 0, delivered: 0, dropped: 0 }
+  readonly stats: SimulationStats = { events: 0, steps: 0, sent: 0, delivered: 0, dropped: 0, dispatches: 0 }
   /** What the driver awaits, and the pump that runs this simulation meanwhile. */
   readonly waits: Waits
   private seq = 0
@@ -90,7 +105,8 @@ export class Simulation {
     this.events = new RuntimeEvents(this, network, tracer, options)
     this.router = new Router(this, network, tracer, directory, this.events, options.real ?? null)
     this.effects = new EffectApplier(this, tracer, this.events)
-    this.hosts = new HostDispatch(this.waits)
+    this.hosts = new HostDispatch(this.waits, options.timing === true)
+    if (options.timing) this.stats.timing = { nodesMs: 0, postMs: 0, applyMs: 0 }
   }
 
   /**
@@ -240,8 +256,12 @@ export class Simulation {
     const next = this.peekNode()
     const until = Math.min(horizon, next ? next.t : Infinity, main ? main.t : Infinity)
     this.stats.steps++
+    this.stats.dispatches += batches.size
 
+    const timing = this.stats.timing
+    const sent = timing ? performance.now() : 0
     const replies = await Promise.all([...batches].map(([node, items]) => this.hosts.dispatch(node, items, until)))
+    const replied = timing ? performance.now() : 0
     let handled = 0
     for (const [node, reply, failure] of replies) {
       if (failure) entries.push({ key: failure.at ?? [t0, -1], t: failure.at?.[0] ?? t0, node, records: null, effects: null, failure })
@@ -255,6 +275,12 @@ export class Simulation {
       this.applyEntries(entries, last)
     } finally {
       this.applying = false
+    }
+    if (timing) {
+      const postMs = this.hosts.takePostMs()
+      timing.postMs += postMs
+      timing.nodesMs += replied - sent - postMs
+      timing.applyMs += performance.now() - replied
     }
     if (this.waits.failure) return
     this.stats.events += handled
@@ -329,9 +355,7 @@ export class Simulation {
       case 'event': {
         if (item.inc !== node.incarnation || node.status !== 'up') return null
         note(item.record)
-        const event = item.event
-        if (typeof event !== 'function') return { t: item.t, seq: item.seq, kind: 'event', event, transfer: item.transfer || undefined }
-        return this.hosts.later({ t: item.t, seq: item.seq, kind: 'event', event: { type: 'pending' }, transfer: item.transfer || undefined }, event)
+        return { t: item.t, seq: item.seq, kind: 'event', event: item.event, transfer: item.transfer || undefined }
       }
     }
   }

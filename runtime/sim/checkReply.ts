@@ -51,7 +51,8 @@ function effectProblem(value: unknown, t: number): string | null {
       const job = effect.job
       if (typeof job !== 'object' || job === null) return bad('has no job')
       if (!isText(job.id) && typeof job.id !== 'number') return bad('has no id')
-      if (!(job.data instanceof Uint8Array || job.data instanceof ArrayBuffer)) return bad('has no data')
+      if (!(isCount(job.token) && job.token > 0)) return bad('has no token')
+      if (!isCount(job.bytes)) return bad('has no byte count')
       if (job.partSize !== undefined && !(isCount(job.partSize) && job.partSize > 0)) return bad('has a bad part size')
       if (!(HASH_ALGORITHMS as readonly string[]).includes(job.algorithm)) return bad('names no known algorithm')
       return null

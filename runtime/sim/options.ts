@@ -85,6 +85,12 @@ export interface ClusterOptions {
    * instant at a time: slower, and by construction exactly the same run; for checking that claim.
    */
   batching?: boolean
+  /**
+   * Benchmarks only: `cluster.stats.timing` adds up, in wall ms, where the main thread's time went
+   * (handing batches over, waiting for the nodes' replies, applying their effects). Read from the
+   * wall clock but never consulted by the run, so the run is the same with or without it.
+   */
+  timing?: boolean
   /** Where node data directories live (default: a fresh temporary directory, removed at stop). */
   dataRoot?: string
   /**

@@ -25,8 +25,8 @@ export type NodeItem =
        */
       queued?: { incarnation: number; leaves: number }
     }
-  /** An event from the runtime (net.unreachable, pool.hashed); `pending` when it is still being computed. */
-  | { t: number; seq: number; kind: 'event'; node: SimNode; inc: number; event: Message | (() => Promise<Message>); transfer: boolean; record: NewRecord }
+  /** An event from the runtime (net.unreachable, pool.hashed). */
+  | { t: number; seq: number; kind: 'event'; node: SimNode; inc: number; event: Message; transfer: boolean; record: NewRecord }
 
 /** Work for the main thread: deliveries to client handles and driver wake-ups. */
 export type MainItem =
