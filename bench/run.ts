@@ -1,12 +1,13 @@
 // `npm run bench [sim|sync|scaling|sandbox|disk ...]`: speed as ratios against a baseline measured in the same
 // run, printed and saved as JSON under bench/results/. Not part of `npm test`: tests assert
-// correctness only. With no suite named, all run. `npm run bench sync -- --against REV` measures
+// correctness only. With no suite named, all but scaling (minutes long) run. `npm run bench sync -- --against REV` measures
 // the torrent reference of git revision REV in the same run, before the current one.
 // `npm run bench disk -- --size MiB` sends a file of that size (default 256) through disk-client.
 import { kleur } from '../lab/format.ts'
 import { runDiskSuite } from './diskTransfer.ts'
 import { machineLine } from './report.ts'
 import { runSandboxSuite } from './sandboxCost.ts'
+import { runScalingSuite } from './scaling.ts'
 import { runSimSuite } from './simThroughput.ts'
 import { runSyncSuite } from './torrentSync.ts'
 
@@ -33,7 +34,11 @@ const SUITES: Record<string, () => Promise<void>> = {
   sync: () => runSyncSuite({ against }),
   sandbox: runSandboxSuite,
   disk: () => runDiskSuite(sizeMiB === undefined ? {} : { sizeMiB }),
+  scaling: runScalingSuite,
 }
+
+/** Suites that take many minutes: run only when named. */
+const ON_REQUEST = new Set(['scaling'])
 
 const asked = args
 const unknown = asked.filter((name) => !(name in SUITES))
@@ -42,7 +47,7 @@ if (unknown.length) {
   process.exit(1)
 }
 console.log(kleur.gray(machineLine()))
-for (const name of asked.length ? asked : Object.keys(SUITES)) {
+for (const name of asked.length ? asked : Object.keys(SUITES).filter((n) => !ON_REQUEST.has(n))) {
   console.log('')
   await (SUITES[name] as () => Promise<void>)()
 }

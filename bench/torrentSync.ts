@@ -170,14 +170,15 @@ async function syncOnce(module: string, content: Content, parts: string[], label
     await cluster.until(
       () => {
         const done = names.filter((n) => cluster.node(n).console.includes('complete')).length
-        if (done !== shown) process.stdout.write(kleur.gray(`  ${label}: ${(shown = done)}/${names.length} complete after ${((performance.now() - started) / 1000).toFixed(1)} s\r`))
+        // A live line on a terminal only (piped, the \r lines would pile up).
+        if (done !== shown && process.stderr.isTTY) process.stderr.write(kleur.gray(`  ${label}: ${(shown = done)}/${names.length} complete after ${((performance.now() - started) / 1000).toFixed(1)} s\r`))
         return done === names.length
       },
       { timeout: plan.limit, what: 'every node complete' },
     )
     const wallMs = performance.now() - started
     const cpu = process.cpuUsage(cpu0)
-    process.stdout.write('\n')
+    if (process.stderr.isTTY) process.stderr.write('\n')
     const stats = cluster.stats
     return {
       wallMs,
