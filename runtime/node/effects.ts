@@ -41,9 +41,10 @@ export const HASH_ALGORITHMS = ['sha1', 'sha256', 'md5'] as const
 export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number]
 
 /**
- * Hash `data` on the runtime's shared worker pool: as one piece, or as consecutive parts of
- * `partSize` bytes (the last may be shorter). The buffer is handed over (the node must not touch
- * it meanwhile) and comes back in the `pool.hashed` event, with the hex digests.
+ * Hash `data`: as one piece, or as consecutive parts of `partSize` bytes (the last may be
+ * shorter). The buffer is handed over (detached for the node until the answer) and comes back in
+ * the `pool.hashed` event, with the hex digests, after the virtual time a shared pool of hashing
+ * threads would take. The hashing itself runs off the node's event path (host/HashJobs.ts).
  */
 export interface HashEffect {
   type: 'pool.hash'
