@@ -1,8 +1,7 @@
 // Simulation throughput: node events handled per wall second, nodes in worker threads against
 // the same node logic inline in one thread, measured in the same run.
 import { join } from 'node:path'
-import { Cluster, type ClusterOptions, REPO_ROOT } from '../runtime/index.ts'
-import type { StepTiming } from '../runtime/sim/Simulation.ts'
+import { Cluster, type ClusterOptions, REPO_ROOT, type StepTiming } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
 import { handoffFloorMicros } from './handoffFloor.ts'
 import { percent, saveResult } from './report.ts'

@@ -2,6 +2,7 @@
 // 'distlab/node'; the grading pipeline's compile-ahead and sandbox pieces are in ./sandbox.ts.
 export { Cluster } from './sim/Cluster.ts'
 export type { NodeView } from './sim/Cluster.ts'
+export type { SimulationStats, StepTiming } from './sim/Simulation.ts'
 export { NODE_LIMITS } from './sim/options.ts'
 export type { ClusterOptions, NodeSpec, TraceOptions, NodeLimits } from './sim/options.ts'
 export { ClientHandle } from './sim/ClientHandle.ts'
