@@ -68,7 +68,7 @@ export async function measure(workload: Workload, nodes: number, host: 'worker' 
     const events = after.events - before.events
     const steps = Math.max(1, after.steps - before.steps)
     const t = after.timing as StepTiming
-    const timing = { nodesMs: t.nodesMs - before.timing.nodesMs, postMs: t.postMs - before.timing.postMs, applyMs: t.applyMs - before.timing.applyMs }
+    const timing = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - before.timing[k as keyof StepTiming]])) as unknown as StepTiming
     return {
       workload: workload.name,
       nodes,
@@ -164,5 +164,11 @@ export async function whereTimeWent(m: Measurement): Promise<string> {
   const floor = floors.get(threads) as number
   const floorMs = (m.steps * floor) / 1000
   const share = (ms: number): string => `${Math.round((ms / m.wallMs) * 100)}%`
-  return `${m.steps} steps waking ${m.handoffsPerStep} threads each; hand-off floor ${floor.toFixed(0)} µs/step = ${share(floorMs)} of the wall; main thread waiting for nodes ${share(m.timing.nodesMs)}; ${(m.cpuMs / m.wallMs).toFixed(2)} cores busy`
+  return `${m.steps} steps waking ${m.handoffsPerStep} threads each; ${handoffLine(m.timing)}; bare hand-off floor ${floor.toFixed(0)} µs/step = ${share(floorMs)} of the wall; main thread waiting for nodes ${share(m.timing.nodesMs)}; ${(m.cpuMs / m.wallMs).toFixed(2)} cores busy`
+}
+
+/** A hand-off's mean µs: to the node's thread, in it, and back to the main thread. */
+export function handoffLine(t: StepTiming): string {
+  const mean = (ms: number): string => ((ms / Math.max(1, t.handoffs)) * 1000).toFixed(0)
+  return `per hand-off ${mean(t.toNodeMs)} µs to the node's thread, ${mean(t.inNodeMs)} µs in it, ${mean(t.backMs)} µs back`
 }

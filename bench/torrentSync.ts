@@ -14,6 +14,7 @@ import { writeConf, writeData } from '../assignments/torrent/setting/files.ts'
 import { SWARM_BANDWIDTH, SWARM_NETWORK } from '../assignments/torrent/setting/network.ts'
 import type { RunPlan } from '../assignments/torrent/setting/plan.ts'
 import { percent, saveResult } from './report.ts'
+import { handoffLine } from './simThroughput.ts'
 
 const SIZE = 256 << 20
 const PART = 256 << 10
@@ -84,6 +85,7 @@ export function describeSync(m: SyncMeasurement): string[] {
   return [
     `wall ${s(m.wallMs)} for ${s(m.virtualMs)} of virtual time; lower bound ${s(m.lowerBoundMs)} (hash ${m.hashMsPerNode} ms and write ${m.writeMsPerNode} ms per node, over ${availableParallelism()} cores): bound/actual ${percent(m.ratio, 0.5)}`,
     `${m.steps} steps, ${m.dispatches} hand-offs to node threads (${(m.dispatches / m.steps).toFixed(1)} per step), ${m.events} node events; ${(m.wallMs / m.steps).toFixed(2)} ms of wall per step`,
+    handoffLine(t),
     `main thread: handing batches over ${s(t.postMs)} (${share(t.postMs)}), waiting for the nodes ${s(t.nodesMs)} (${share(t.nodesMs)}), applying their effects ${s(t.applyMs)} (${share(t.applyMs)})`,
     `process CPU: ${s(m.cpu.userMs)} user + ${s(m.cpu.systemMs)} system = ${((m.cpu.userMs + m.cpu.systemMs) / m.wallMs).toFixed(2)} cores busy on average, against ${s(m.lowerBoundMs * availableParallelism())} of CPU for the work itself`,
   ]

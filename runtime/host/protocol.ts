@@ -62,6 +62,8 @@ export interface StepRequest {
   items: StepItem[]
   /** Timers set during this batch that fire before `until` are fired here, locally. */
   until: number
+  /** Benchmarks (Cluster's timing option): the reply carries `stamps`. */
+  stamp?: true
 }
 
 /** What a host did, in the order it did it, for one item or one local timer. */
@@ -110,6 +112,12 @@ export interface StepReply {
   entries: StepEntry[]
   /** Items and local timers actually handled (a cancelled timer is not). */
   handled: number
+  /**
+   * Asked for with `stamp`: when the batch reached the node's thread and when its reply left, in
+   * ms of the process's monotonic clock (hrtime, the same in every thread). Only ever added up
+   * for a benchmark, never consulted by the run.
+   */
+  stamps?: [number, number]
 }
 
 export interface NodeSnapshot {

@@ -27,6 +27,9 @@ const data = workerData as WorkerData
 const port = parentPort as NonNullable<typeof parentPort>
 const progress = new Float64Array(data.progress)
 const later = setImmediate
+/** The process's monotonic clock in ms, taken before node code could patch it (reply stamps). */
+const hrtime = process.hrtime.bigint
+const monotonicMs = (): number => Number(hrtime()) / 1e6
 const heapStatistics = v8.getHeapStatistics.bind(v8)
 const collectGarbage = fullGc()
 let host: NodeHost | null = null
@@ -99,6 +102,7 @@ const control: HostControl = {
 Comlink.expose(control, data.control as unknown as Comlink.Endpoint)
 
 port.on('message', (request: StepRequest) => {
+  const received = request.stamp ? monotonicMs() : 0
   const running = host
   if (!running) throw new Error('step before init')
   promised = false
@@ -107,6 +111,7 @@ port.on('message', (request: StepRequest) => {
     progress[0] = what
   })
   progress[0] = PROGRESS_IDLE
+  if (request.stamp) reply.stamps = [received, 0]
   if (!promised) return finish(running, reply)
   // Promise callbacks the batch started run now, so whatever they do is reported with this batch.
   later(() => {
@@ -151,6 +156,7 @@ function hashWhileIdle(running: NodeHost): void {
 }
 
 function post(reply: StepReply): void {
+  if (reply.stamps) reply.stamps[1] = monotonicMs()
   const transfer = new Set<ArrayBuffer>()
   for (const entry of reply.entries) {
     for (const effect of entry.effects) {

@@ -2,6 +2,7 @@
 // into the node's failure. Apart as the step's only host I/O.
 import { NodeFailure } from '../errors.ts'
 import type { StepItem, StepReply } from '../host/protocol.ts'
+import type { StepTiming } from './Simulation.ts'
 import { replyProblem } from './checkReply.ts'
 import type { SimNode } from './SimNode.ts'
 import type { Waits } from './Waits.ts'
@@ -10,9 +11,10 @@ export class HostDispatch {
   /** With timing on: wall ms spent handing batches to hosts (postMessage, or an inline host's work). */
   private postMs = 0
 
+  /** `timing`: where a benchmark's hand-off times are added up (Cluster's timing option). */
   constructor(
     private readonly waits: Pick<Waits, 'stopped'>,
-    private readonly timing = false,
+    private readonly timing: StepTiming | null = null,
   ) {}
 
   /** The time spent handing over the batches of the step just dispatched; reset. */
@@ -30,10 +32,19 @@ export class HostDispatch {
     const crashed = (): boolean => node.incarnation !== incarnation || node.status !== 'up'
     try {
       const host = node.host ?? (await node.ready)
-      const posting = this.timing ? performance.now() : 0
-      const replied = host.step({ items, until })
-      if (this.timing) this.postMs += performance.now() - posting
+      const timing = this.timing
+      const posting = timing ? performance.now() : 0
+      const sentAt = timing ? monotonicMs() : 0
+      const replied = host.step(timing ? { items, until, stamp: true } : { items, until })
+      if (timing) this.postMs += performance.now() - posting
       const reply = await replied
+      if (timing && reply.stamps) {
+        const [received, left] = reply.stamps
+        timing.handoffs++
+        timing.toNodeMs += received - sentAt
+        timing.inNodeMs += left - received
+        timing.backMs += monotonicMs() - left
+      }
       const problem = replyProblem(reply, items, until)
       if (problem) {
         throw new NodeFailure('NODE_FAILED', node.name, `node '${node.name}' answered the runtime with a malformed reply (${problem}); node code must not post on the worker's port or patch the runtime`)
@@ -47,4 +58,9 @@ export class HostDispatch {
       return [node, null, failure]
     }
   }
+}
+
+/** The process's monotonic clock in ms: the same in every thread, so a worker's stamps compare. */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6
 }

@@ -62,6 +62,15 @@ export interface StepTiming {
   nodesMs: number
   /** Handing the batches to the hosts (postMessage copying them, or an inline host's work). */
   postMs: number
+  /**
+   * Per hand-off to a worker, summed: from posting the batch to its thread starting on it
+   * (`toNodeMs`), handling it (`inNodeMs`), and from its reply leaving to the main thread taking
+   * it up (`backMs`). `handoffs` counts them. Inline hosts add nothing here.
+   */
+  handoffs: number
+  toNodeMs: number
+  inNodeMs: number
+  backMs: number
   /** Sorting and applying the replies' effects. */
   applyMs: number
 }
@@ -105,8 +114,8 @@ export class Simulation {
     this.events = new RuntimeEvents(this, network, tracer, options)
     this.router = new Router(this, network, tracer, directory, this.events, options.real ?? null)
     this.effects = new EffectApplier(this, tracer, this.events)
-    this.hosts = new HostDispatch(this.waits, options.timing === true)
-    if (options.timing) this.stats.timing = { nodesMs: 0, postMs: 0, applyMs: 0 }
+    if (options.timing) this.stats.timing = { nodesMs: 0, postMs: 0, applyMs: 0, handoffs: 0, toNodeMs: 0, inNodeMs: 0, backMs: 0 }
+    this.hosts = new HostDispatch(this.waits, this.stats.timing ?? null)
   }
 
   /**

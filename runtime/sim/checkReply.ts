@@ -12,6 +12,8 @@ export function replyProblem(reply: unknown, items: readonly StepItem[], until: 
   const { entries, handled } = reply as Partial<StepReply>
   if (!Array.isArray(entries)) return 'the reply has no entries'
   if (!Number.isInteger(handled) || (handled as number) < 0) return `the reply counts ${String(handled)} events handled`
+  const { stamps } = reply as Partial<StepReply>
+  if (stamps !== undefined && !(Array.isArray(stamps) && stamps.length === 2 && stamps.every((s) => typeof s === 'number' && Number.isFinite(s)))) return 'the reply has malformed stamps'
   const first = items[0]
   if (!first) return entries.length === 0 ? null : 'effects for an empty batch'
   const itemKeys = new Set(items.map((item) => `${item.t},${item.seq}`))

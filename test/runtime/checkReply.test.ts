@@ -46,6 +46,7 @@ test('garbage is named: not an object, no entries, bad keys, disorder, unknown e
     [{ handled: 1, entries: [{ key: [10, 4], t: 10, effects: [{ kind: 'timer', timer: 1, at: 3 }] }] }, /'timer' effect is set for 3, before its time 10/],
     [{ handled: 1, entries: [{ key: [10, 4], t: 10, effects: [{ kind: 'pool', job: { id: 1, token: 0, bytes: 4, algorithm: 'sha1' } }] }] }, /'pool' effect has no token/],
     [{ handled: 1, entries: [{ key: [10, 4], t: 10, effects: [{ kind: 'pool', job: { id: 1, token: 1, bytes: -1, algorithm: 'sha1' } }] }] }, /'pool' effect has no byte count/],
+    [{ handled: 0, entries: [], stamps: [1, 'soon'] }, /malformed stamps/],
   ]
   for (const [reply, expected] of cases) assert.match(replyProblem(reply, items, until) ?? 'accepted', expected, JSON.stringify(reply))
 })

@@ -68,6 +68,12 @@ test('batching by lookahead window gives exactly the run of one-instant-at-a-tim
   assert.ok(batched === stepwise, 'batching changed the run')
 })
 
+test("the timing option (benchmarks' wall-clock stamps) never changes the run", async () => {
+  const plain = await traceOf('det-plain.jsonl')
+  const timed = await traceOf('det-timed.jsonl', { timing: true })
+  assert.ok(plain === timed, 'timing changed the run')
+})
+
 test('nodes in workers and nodes inline give the same trace', async () => {
   const worker = await traceOf('det-worker.jsonl')
   const inline = await traceOf('det-inline.jsonl', { host: 'inline' })
