@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Cluster, type ClusterOptions, REPO_ROOT, type StepTiming } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
 import { handoffFloorMicros } from './handoffFloor.ts'
+import { WORK_MICROS, handoffRoundMicros } from './handoffModes.ts'
 import { percent, saveResult } from './report.ts'
 
 export interface Workload {
@@ -121,7 +122,22 @@ export async function runSimSuite(): Promise<void> {
     const what = `${t.workload ?? 'every workload'} at ${t.nodes} nodes: workers at ≥ ${Math.round(t.minRatio * 100)}% of the inline rate`
     console.log(t.met ? kleur.green(`target met: ${what}`) : kleur.red(`target missed: ${what}`))
   }
-  saveResult('sim-throughput', { targets, rows })
+  const handoff = await compareHandoffs()
+  saveResult('sim-throughput', { targets, rows, handoff })
+}
+
+/** postMessage against an Atomics hand-off (bench/handoffModes.ts), same run, 3, 8 and 20 threads. */
+async function compareHandoffs(): Promise<Array<{ threads: number; postMessageMicros: number; atomicsMicros: number }>> {
+  console.log('')
+  console.log(kleur.bold(`hand-off by postMessage vs by Atomics + receiveMessageOnPort: µs per step of ${WORK_MICROS} µs of work per thread`))
+  const out = []
+  for (const threads of [3, 8, 20]) {
+    const postMessageMicros = await handoffRoundMicros(threads, 'postMessage')
+    const atomicsMicros = await handoffRoundMicros(threads, 'atomics')
+    out.push({ threads, postMessageMicros, atomicsMicros })
+    console.log(`${String(threads).padStart(3)} threads: postMessage ${postMessageMicros.toFixed(0)} µs, Atomics ${atomicsMicros.toFixed(0)} µs (Atomics/postMessage ${(atomicsMicros / postMessageMicros).toFixed(2)})`)
+  }
+  return out
 }
 
 export interface HostComparison {
