@@ -27,3 +27,19 @@ export async function handoffFloorMicros(threads: number, rounds = 400): Promise
     await Promise.all(workers.map((w) => w.terminate()))
   }
 }
+
+/**
+ * CPU ms this process spends to start a bare worker thread and end it (one at a time, so nothing
+ * else runs meanwhile): what every node incarnation pays at least, since an untrusted node's
+ * worker is never reused.
+ */
+export async function workerStartCpuMs(count = 20): Promise<number> {
+  const cpu0 = process.cpuUsage()
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker("require('node:worker_threads').parentPort.postMessage(1)", { eval: true, execArgv: [] })
+    await new Promise((resolve) => worker.once('message', resolve))
+    await worker.terminate()
+  }
+  const cpu = process.cpuUsage(cpu0)
+  return (cpu.user + cpu.system) / 1000 / count
+}

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { Cluster, type ClusterOptions, REPO_ROOT, type StepTiming } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
-import { handoffFloorMicros } from './handoffFloor.ts'
+import { handoffFloorMicros, workerStartCpuMs } from './handoffFloor.ts'
 import { WORK_MICROS, handoffRoundMicros } from './handoffModes.ts'
 import { percent, saveResult } from './report.ts'
 
@@ -123,7 +123,9 @@ export async function runSimSuite(): Promise<void> {
     console.log(t.met ? kleur.green(`target met: ${what}`) : kleur.red(`target missed: ${what}`))
   }
   const handoff = await compareHandoffs()
-  saveResult('sim-throughput', { targets, rows, handoff })
+  const workerStartMs = await workerStartCpuMs()
+  console.log(`a bare worker thread costs ${workerStartMs.toFixed(0)} ms of CPU to start and end (every node incarnation pays at least this)`)
+  saveResult('sim-throughput', { targets, rows, handoff, workerStartMs })
 }
 
 /** postMessage against an Atomics hand-off (bench/handoffModes.ts), same run, 3, 8 and 20 threads. */
