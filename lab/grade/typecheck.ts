@@ -5,7 +5,7 @@
 // a child process) on a copy of the solution's sources, with `distlab/node`, `distlab/protocol/*`
 // and `xstate` mapped into the checkout; a check that cannot run says why and blocks nothing.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { displayPath, REPO_ROOT } from '../../runtime/index.ts'
@@ -73,6 +73,10 @@ export async function typecheckSolution(dir: string, options: TypeCheckOptions =
       mkdirSync(dirname(join(src, file)), { recursive: true })
       copyFileSync(join(root, file), join(src, file))
     }
+    // Other packages are found where the build finds them (compileModule's confinePlugin): the
+    // solution's own node_modules, then the lab's (links: tsc walks up from the copy to both).
+    if (existsSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(src, 'node_modules'), 'dir')
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(work, 'node_modules'), 'dir')
     writeFileSync(join(work, 'tsconfig.json'), JSON.stringify(checkConfig(), null, 2))
     const run = await runTsc(join(work, 'tsconfig.json'), src, options.timeoutMs ?? TYPECHECK_TIMEOUT_MS)
     if ('failure' in run) return { errors: [], failure: run.failure }

@@ -1,6 +1,6 @@
 // The grader's pre-check (lab/grade/typecheck.ts): tsc names a misspelled field at its file and
 // line, says nothing about a clean solution, and a check it cannot do is a note, never a throw.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -52,6 +52,22 @@ test('a clean reference has no errors, a folder of plain JavaScript nothing to c
   for (const name of ['server', 'client']) rmSync(join(js, `${name}.ts`))
   writeFileSync(join(js, 'server.js'), 'export default 1\n')
   assert.equal(await typecheckSolution(js), { errors: [] })
+})
+
+test("packages resolve where the build finds them: the solution's own node_modules, then the lab's", async () => {
+  const dir = leaderKvCopy('packages', (source) => `import { strToU8 } from 'fflate'\nimport { double } from 'tiny-helper'\nexport const probe: number = double(strToU8('ab').length)\n${source}`)
+  const pkg = join(dir, 'node_modules', 'tiny-helper')
+  mkdirSync(pkg, { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'tiny-helper', version: '1.0.0', types: 'index.d.ts', main: 'index.js' }))
+  writeFileSync(join(pkg, 'index.d.ts'), 'export declare function double(n: number): number\n')
+  writeFileSync(join(pkg, 'index.js'), 'exports.double = (n) => 2 * n\n')
+  const clean = await typecheckSolution(dir)
+  assert.is(clean.failure, undefined)
+  assert.equal(clean.errors.map(formatDiagnostic), [])
+  // A package that is in neither place is still an error, at its import.
+  writeFileSync(join(dir, 'server.ts'), `import { nothing } from 'no-such-package'\nexport const none = nothing\n${readFileSync(join(dir, 'server.ts'), 'utf8')}`)
+  const missing = await typecheckSolution(dir)
+  assert.equal(missing.errors.map((e) => [e.file, e.line, e.code]), [['server.ts', 1, 'TS2307']])
 })
 
 test('an import from outside the solution is not followed: a note instead of a check', async () => {
