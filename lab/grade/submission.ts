@@ -21,7 +21,8 @@ export interface SubmissionLimits {
 const MiB = 1024 * 1024
 export const SUBMISSION_LIMITS: Readonly<SubmissionLimits> = { maxEntries: 1000, maxTotalBytes: 64 * MiB, maxEntryBytes: 32 * MiB }
 
-const ZIP_IT = 'zip the solution folder itself (zip -r solution.zip solution/)'
+// node_modules left out: `zip -r` follows links, and a skeleton's node_modules links the whole lab.
+const ZIP_IT = "zip the solution folder itself (zip -r solution.zip solution/ -x 'solution/node_modules/*')"
 const SOURCE_ONLY = 'a solution is source code: leave out node_modules, build output and data'
 /** Deflate expands at most ~1032:1, so one step of this much input yields at most ~1 MiB. */
 const INFLATE_STEP = 1024
