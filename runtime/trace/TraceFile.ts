@@ -32,7 +32,8 @@ export class TraceFile implements TraceSink {
     this.fd = openSync(path, 'w')
     // mtime 0: the same run gives the same bytes, compressed or not.
     this.gzip = path.endsWith('.gz') ? new Gzip({ level: 6, mtime: 0 }, (chunk) => writeSync(this.fd, chunk)) : null
-    this.line(JSON.stringify(meta))
+    // The level is said only when records are left out, so full traces keep their bytes.
+    this.line(JSON.stringify(level === 'full' ? meta : { ...meta, level }))
     open.add(this)
   }
 

@@ -20,6 +20,8 @@ export interface MetaRecord {
   /** 'real': wall-clock time and real sockets, so the run is not reproducible from its seed. */
   mode?: 'real'
   note?: string
+  /** Written below level 'full' (absent at 'full'): no `state` or timer records, by design. */
+  level?: 'net'
   endpoints: Array<{ name: string; address: string; role: string; client: boolean }>
 }
 

@@ -2,7 +2,10 @@
 // trace-event JSON and the ShiViz log, each checked against its format's rules.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { openTrace, type TraceRecord } from '../../runtime/index.ts'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Cluster, openTrace, type MetaRecord, type TraceRecord } from '../../runtime/index.ts'
 import { toPerfetto, type TraceEvent } from '../../lab/trace/export/perfetto.ts'
 import { SHIVIZ_REGEX, toShiviz } from '../../lab/trace/export/shiviz.ts'
 import { MAX_MESSAGES, pageModel } from '../../lab/trace/html/model.ts'
@@ -51,6 +54,27 @@ test('a big trace keeps an even sample of its messages and says how many it had'
   assert.is(model.totalMessages, MAX_MESSAGES * 3)
   assert.is(model.messages.length, MAX_MESSAGES)
   assert.ok(model.messages.every((m) => m.id % 3 === 0))
+})
+
+test('a trace written at level net says so in its header, and the page says why it has no state bands', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distlab-level-'))
+  try {
+    const header = async (level: 'net' | 'full'): Promise<MetaRecord> => {
+      const file = join(dir, `${level}.jsonl`)
+      const cluster = await Cluster.start({ nodes: [{ name: 'a', module: 'bench/nodes/pingpong.ts', config: { next: 'a', window: 1 } }], trace: { file, level } })
+      await cluster.sleep(5)
+      await cluster.stop()
+      return JSON.parse(readFileSync(file, 'utf8').split('\n')[0] as string) as MetaRecord
+    }
+    const net = await header('net')
+    const full = await header('full')
+    assert.is(net.level, 'net')
+    assert.not.ok('level' in full, 'a full trace keeps the header it always had')
+    assert.ok(pageModel(net, []).noStates)
+    assert.not.ok(pageModel(full, []).noStates)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('Perfetto: trace-event JSON whose events have the fields their phase needs, and matched flows', async () => {

@@ -33,6 +33,8 @@ export interface PageModel {
   marks: Array<{ node: string; t: number; kind: string; text: string }>
   checks: Array<{ t: number; ok: boolean; sentence: string }>
   notes: Array<{ t: number; text: string }>
+  /** The trace was written below level full: it has no state records, so no state bands. */
+  noStates: boolean
 }
 
 /** What the endpoints that are not nodes of the run are. */
@@ -57,7 +59,7 @@ export function pageModel(meta: MetaRecord | null, records: readonly TraceRecord
   const byId = new Map<number, PageMessage>()
   const all: PageMessage[] = []
   const open = new Map<string, { state: string; from: number }>()
-  const model: PageModel = { title: meta?.title ?? 'trace', seed: meta?.seed ?? null, mode: meta?.mode ?? 'sim', nodes, end: 0, messages: [], totalMessages: 0, states: [], marks: [], checks: [], notes: [] }
+  const model: PageModel = { title: meta?.title ?? 'trace', seed: meta?.seed ?? null, mode: meta?.mode ?? 'sim', nodes, end: 0, messages: [], totalMessages: 0, states: [], marks: [], checks: [], notes: [], noStates: meta?.level === 'net' }
   const closeState = (node: string, t: number): void => {
     const current = open.get(node)
     if (current) model.states.push({ node, from: current.from, to: t, state: current.state })

@@ -35,6 +35,7 @@ const fmt = (ms) => (ms / 1000).toFixed(3) + ' s'
 function side() {
   $('title').textContent = model.title
   $('meta').textContent = (model.seed === null ? '' : 'seed ' + model.seed + ' · ') + model.mode + ' · ' + fmt(model.end) + ' · ' + model.totalMessages + ' messages'
+  if (model.noStates) $('meta').textContent += ' · no state bands: this trace was written at level net (write it at level full, the default, to see them)'
   if (model.messages.length < model.totalMessages) $('sampled').textContent = 'A big trace: one message in ' + Math.ceil(model.totalMessages / model.messages.length) + ' is drawn (' + model.messages.length + ' of ' + model.totalMessages + ').'
   for (const n of model.nodes) {
     const l = document.createElement('label')
