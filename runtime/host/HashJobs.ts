@@ -39,6 +39,8 @@ export interface HashAnswer {
 
 export class HashJobs {
   private readonly jobs = new Map<number, Job>()
+  /** Jobs not yet fully hashed, oldest first. */
+  private unfinished: Job[] = []
   /** Requests of the batch being handled, whose buffers are taken when it ends (seal). */
   private fresh: Array<{ token: number; request: HashRequest }> = []
   private tokens = 0
@@ -69,19 +71,20 @@ export class HashJobs {
     for (const [i, { token, request }] of fresh.entries()) {
       const data = moved[i] as Uint8Array | ArrayBuffer
       const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
-      this.jobs.set(token, { bytes, data, partSize: request.partSize ?? Math.max(1, bytes.length), whole: request.partSize === undefined, algorithm: request.algorithm, digests: [], offset: 0, running: null })
+      const job: Job = { bytes, data, partSize: request.partSize ?? Math.max(1, bytes.length), whole: request.partSize === undefined, algorithm: request.algorithm, digests: [], offset: 0, running: null }
+      this.jobs.set(token, job)
+      this.unfinished.push(job)
       this.held += bytes.length
     }
   }
 
   /** Hashes up to one slice of the oldest unfinished job; false when nothing is left to do. */
   work(): boolean {
-    for (const job of this.jobs.values()) {
-      if (done(job)) continue
-      advance(job, SLICE_BYTES)
-      return true
-    }
-    return false
+    while (this.unfinished.length && done(this.unfinished[0] as Job)) this.unfinished.shift()
+    const job = this.unfinished[0]
+    if (!job) return false
+    advance(job, SLICE_BYTES)
+    return true
   }
 
   /** The answer for `token`, finishing its hashing now if need be; null for an unknown token. */
@@ -90,6 +93,9 @@ export class HashJobs {
     const job = this.jobs.get(token)
     if (!job) return null
     this.jobs.delete(token)
+    // No reference may outlive the answer: the node's buffer limit counts what is still reachable.
+    const queued = this.unfinished.indexOf(job)
+    if (queued >= 0) this.unfinished.splice(queued, 1)
     this.held -= job.bytes.length
     advance(job, Infinity)
     return { digests: job.digests, data: job.data }

@@ -17,6 +17,7 @@ import { underPermissionModel } from './workerFlags.ts'
 import { NodeHost, describeError } from './NodeHost.ts'
 import { PROGRESS_IDLE, type HostControl, type HostInit, type StepReply, type StepRequest } from './protocol.ts'
 import { transferablesOf } from './transferables.ts'
+import { monotonicMs } from './monotonic.ts'
 
 interface WorkerData {
   control: MessagePort
@@ -27,9 +28,6 @@ const data = workerData as WorkerData
 const port = parentPort as NonNullable<typeof parentPort>
 const progress = new Float64Array(data.progress)
 const later = setImmediate
-/** The process's monotonic clock in ms, taken before node code could patch it (reply stamps). */
-const hrtime = process.hrtime.bigint
-const monotonicMs = (): number => Number(hrtime()) / 1e6
 const heapStatistics = v8.getHeapStatistics.bind(v8)
 const collectGarbage = fullGc()
 let host: NodeHost | null = null

@@ -1,6 +1,7 @@
 // Handing one node its share of a step and getting its reply: the reply checked, a throw turned
 // into the node's failure. Apart as the step's only host I/O.
 import { NodeFailure } from '../errors.ts'
+import { monotonicMs } from '../host/monotonic.ts'
 import type { StepItem, StepReply } from '../host/protocol.ts'
 import type { StepTiming } from './Simulation.ts'
 import { replyProblem } from './checkReply.ts'
@@ -8,21 +9,11 @@ import type { SimNode } from './SimNode.ts'
 import type { Waits } from './Waits.ts'
 
 export class HostDispatch {
-  /** With timing on: wall ms spent handing batches to hosts (postMessage, or an inline host's work). */
-  private postMs = 0
-
   /** `timing`: where a benchmark's hand-off times are added up (Cluster's timing option). */
   constructor(
     private readonly waits: Pick<Waits, 'stopped'>,
     private readonly timing: StepTiming | null = null,
   ) {}
-
-  /** The time spent handing over the batches of the step just dispatched; reset. */
-  takePostMs(): number {
-    const ms = this.postMs
-    this.postMs = 0
-    return ms
-  }
 
   async dispatch(node: SimNode, items: StepItem[], until: number): Promise<[SimNode, StepReply | null, NodeFailure?]> {
     if (node.status !== 'up' || !node.ready) return [node, null]
@@ -36,7 +27,7 @@ export class HostDispatch {
       const posting = timing ? performance.now() : 0
       const sentAt = timing ? monotonicMs() : 0
       const replied = host.step(timing ? { items, until, stamp: true } : { items, until })
-      if (timing) this.postMs += performance.now() - posting
+      if (timing) timing.postMs += performance.now() - posting
       const reply = await replied
       if (timing && reply.stamps) {
         const [received, left] = reply.stamps
@@ -58,9 +49,4 @@ export class HostDispatch {
       return [node, null, failure]
     }
   }
-}
-
-/** The process's monotonic clock in ms: the same in every thread, so a worker's stamps compare. */
-function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6
 }

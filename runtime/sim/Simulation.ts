@@ -269,6 +269,7 @@ export class Simulation {
 
     const timing = this.stats.timing
     const sent = timing ? performance.now() : 0
+    const posted = timing ? timing.postMs : 0
     const replies = await Promise.all([...batches].map(([node, items]) => this.hosts.dispatch(node, items, until)))
     const replied = timing ? performance.now() : 0
     let handled = 0
@@ -286,9 +287,7 @@ export class Simulation {
       this.applying = false
     }
     if (timing) {
-      const postMs = this.hosts.takePostMs()
-      timing.postMs += postMs
-      timing.nodesMs += replied - sent - postMs
+      timing.nodesMs += replied - sent - (timing.postMs - posted)
       timing.applyMs += performance.now() - replied
     }
     if (this.waits.failure) return
