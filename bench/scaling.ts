@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { kleur } from '../lab/format.ts'
 import { REPO_ROOT } from '../runtime/index.ts'
-import { WORKLOADS, type HostComparison } from './simThroughput.ts'
+import { HOST_TABLE_HEADER, WORKLOADS, hostTableRow, type HostComparison } from './simThroughput.ts'
 import type { SyncMeasurement } from './torrentSync.ts'
 import { percent, saveResult } from './report.ts'
 
@@ -22,15 +22,13 @@ function row<T>(...args: string[]): T {
 
 export async function runScalingSuite(): Promise<void> {
   console.log(kleur.bold('simulation: node events per wall second, worker threads vs inline, a process per row'))
-  console.log(`${'workload'.padEnd(10)} ${'nodes'.padStart(5)} ${'events/step'.padStart(12)} ${'inline ev/s'.padStart(12)} ${'worker ev/s'.padStart(12)} ${'worker/inline'.padStart(14)} ${'wall s'.padStart(7)} ${'peak MiB'.padStart(9)}`)
+  console.log(HOST_TABLE_HEADER)
   const sim: Array<HostComparison & { where: string }> = []
   for (const workload of WORKLOADS) {
     for (const nodes of NODE_COUNTS) {
       const r = row<HostComparison & { where: string }>('sim', workload.name, String(nodes))
       sim.push(r)
-      const w = r.worker
-      console.log(`${r.workload.padEnd(10)} ${String(nodes).padStart(5)} ${String(w.eventsPerStep).padStart(12)} ${String(r.inline.eventsPerSecond).padStart(12)} ${String(w.eventsPerSecond).padStart(12)} ${percent(r.ratio, undefined, 14)} ${(w.wallMs / 1000).toFixed(1).padStart(7)} ${String(w.peakRssMiB).padStart(9)}`)
-      console.log(kleur.gray(`${' '.repeat(17)}${r.where}`))
+      console.log(hostTableRow(r, r.where))
     }
   }
   console.log('')

@@ -3,8 +3,7 @@
 import { join } from 'node:path'
 import { Cluster, type ClusterOptions, REPO_ROOT, type StepTiming } from '../runtime/index.ts'
 import { kleur } from '../lab/format.ts'
-import { handoffFloorMicros, workerStartCpuMs } from './handoffFloor.ts'
-import { WORK_MICROS, handoffRoundMicros } from './handoffModes.ts'
+import { WORK_MICROS, handoffRoundMicros, workerStartCpuMs } from './threadCosts.ts'
 import { percent, saveResult } from './report.ts'
 
 export interface Workload {
@@ -128,7 +127,7 @@ export async function runSimSuite(): Promise<void> {
   saveResult('sim-throughput', { targets, rows, handoff, workerStartMs })
 }
 
-/** postMessage against an Atomics hand-off (bench/handoffModes.ts), same run, 3, 8 and 20 threads. */
+/** postMessage against an Atomics hand-off (bench/threadCosts.ts), same run, 3, 8 and 20 threads. */
 async function compareHandoffs(): Promise<Array<{ threads: number; postMessageMicros: number; atomicsMicros: number }>> {
   console.log('')
   console.log(kleur.bold(`hand-off by postMessage vs by Atomics + receiveMessageOnPort: µs per step of ${WORK_MICROS} µs of work per thread`))
@@ -154,19 +153,27 @@ export interface HostComparison {
 export async function compareHosts(sizes: number[]): Promise<HostComparison[]> {
   const rows: HostComparison[] = []
   console.log(kleur.bold('simulation throughput: node events per wall second, worker threads vs inline (same run)'))
-  console.log(`${'workload'.padEnd(10)} ${'nodes'.padStart(5)} ${'events/step'.padStart(12)} ${'inline ev/s'.padStart(12)} ${'worker ev/s'.padStart(12)} ${'worker/inline'.padStart(14)} ${'wall s'.padStart(7)} ${'peak MiB'.padStart(9)}`)
+  console.log(HOST_TABLE_HEADER)
   for (const workload of WORKLOADS) {
     for (const nodes of sizes) {
       const inline = await measure(workload, nodes, 'inline')
       const worker = await measure(workload, nodes, 'worker')
-      const ratio = worker.eventsPerSecond / inline.eventsPerSecond
-      rows.push({ workload: workload.name, nodes, inline, worker, ratio })
-      const shown = percent(ratio, targetOf(workload.name, nodes), 14)
-      console.log(`${workload.name.padEnd(10)} ${String(nodes).padStart(5)} ${String(worker.eventsPerStep).padStart(12)} ${String(inline.eventsPerSecond).padStart(12)} ${String(worker.eventsPerSecond).padStart(12)} ${shown} ${(worker.wallMs / 1000).toFixed(1).padStart(7)} ${String(worker.peakRssMiB).padStart(9)}`)
-      console.log(kleur.gray(`${' '.repeat(17)}${await whereTimeWent(worker)}`))
+      const row: HostComparison = { workload: workload.name, nodes, inline, worker, ratio: worker.eventsPerSecond / inline.eventsPerSecond }
+      rows.push(row)
+      console.log(hostTableRow(row, await whereTimeWent(worker)))
     }
   }
   return rows
+}
+
+export const HOST_TABLE_HEADER = `${'workload'.padEnd(10)} ${'nodes'.padStart(5)} ${'events/step'.padStart(12)} ${'inline ev/s'.padStart(12)} ${'worker ev/s'.padStart(12)} ${'worker/inline'.padStart(14)} ${'wall s'.padStart(7)} ${'peak MiB'.padStart(9)}`
+
+/** A row of the table under HOST_TABLE_HEADER, with `where` (whereTimeWent) on a gray line below. */
+export function hostTableRow(r: HostComparison, where: string): string {
+  const w = r.worker
+  const shown = percent(r.ratio, targetOf(r.workload, r.nodes), 14)
+  const row = `${r.workload.padEnd(10)} ${String(r.nodes).padStart(5)} ${String(w.eventsPerStep).padStart(12)} ${String(r.inline.eventsPerSecond).padStart(12)} ${String(w.eventsPerSecond).padStart(12)} ${shown} ${(w.wallMs / 1000).toFixed(1).padStart(7)} ${String(w.peakRssMiB).padStart(9)}`
+  return `${row}\n${kleur.gray(`${' '.repeat(17)}${where}`)}`
 }
 
 const floors = new Map<number, number>()
@@ -178,7 +185,8 @@ const floors = new Map<number, number>()
  */
 export async function whereTimeWent(m: Measurement): Promise<string> {
   const threads = Math.max(1, Math.round(m.handoffsPerStep))
-  if (!floors.has(threads)) floors.set(threads, await handoffFloorMicros(threads))
+  // The bare floor: a postMessage round with no work, fewer rounds (60 threads take ~1.5 ms each).
+  if (!floors.has(threads)) floors.set(threads, await handoffRoundMicros(threads, 'postMessage', 0, 400))
   const floor = floors.get(threads) as number
   const floorMs = (m.steps * floor) / 1000
   const share = (ms: number): string => `${Math.round((ms / m.wallMs) * 100)}%`

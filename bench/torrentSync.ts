@@ -137,7 +137,7 @@ export interface SyncRun {
   dispatches: number
   /** Where the main thread's wall time went (Cluster's `timing` option). */
   timing: StepTiming
-  /** This process's CPU time (every thread: main, nodes, hash pool) during the sync. */
+  /** This process's CPU time (every thread: main and nodes) during the sync. */
   cpu: { userMs: number; systemMs: number }
 }
 

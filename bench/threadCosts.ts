@@ -1,13 +1,14 @@
-// Two ways to hand a batch to a thread and get its reply, measured in the same run: the
-// runtime's (postMessage both ways, each side woken by its event loop) and the alternative
-// docs/runtime.md once named (the receiver woken by Atomics.notify on shared memory and taking the
-// message synchronously with receiveMessageOnPort, no event-loop turn; a worker waits up to 2 ms
-// for its next batch before going back to its loop). Each round hands every thread a batch that
-// costs WORK_MICROS of CPU and waits for all replies, as a simulation step does.
+// What threads cost on this machine, with no node code, for the benches to set beside a run:
+// - a hand-off round: every thread handed a batch that costs `workMicros` of CPU, all replies
+//   awaited, as a simulation step does. With no work it is the floor under a step that wakes that
+//   many threads. Two ways are measured: the runtime's (postMessage both ways, each side woken by
+//   its event loop) and the alternative docs/runtime.md once named (the receiver woken by
+//   Atomics.notify on shared memory and taking the message synchronously with
+//   receiveMessageOnPort, no event-loop turn; a worker waits up to 2 ms for its next batch);
+// - starting a worker thread, which every untrusted node incarnation pays.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 
 export const WORK_MICROS = 100
-const ROUNDS = 2000
 
 const WORKER = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads')
@@ -35,12 +36,12 @@ interface Thread {
 }
 
 /** Mean µs per round with `threads` threads, handing off by postMessage or by Atomics. */
-export async function handoffRoundMicros(threads: number, mode: 'postMessage' | 'atomics'): Promise<number> {
+export async function handoffRoundMicros(threads: number, mode: 'postMessage' | 'atomics', workMicros = WORK_MICROS, rounds = 2000): Promise<number> {
   const atomics = mode === 'atomics'
   const signals = new Int32Array(new SharedArrayBuffer(4 * (1 + threads)))
   const pool: Thread[] = Array.from({ length: threads }, (_, index) => {
     const { port1, port2 } = new MessageChannel()
-    const worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { signals: signals.buffer, index, reply: port2, atomics, workUs: WORK_MICROS }, transferList: [port2] })
+    const worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { signals: signals.buffer, index, reply: port2, atomics, workUs: workMicros }, transferList: [port2] })
     const thread: Thread = { worker, replies: port1, sent: 0, onReply: null }
     if (!atomics) port1.on('message', () => thread.onReply?.())
     return thread
@@ -67,9 +68,25 @@ export async function handoffRoundMicros(threads: number, mode: 'postMessage' | 
   try {
     for (let i = 0; i < 100; i++) await round(i)
     const started = performance.now()
-    for (let i = 0; i < ROUNDS; i++) await round(i)
-    return ((performance.now() - started) / ROUNDS) * 1000
+    for (let i = 0; i < rounds; i++) await round(i)
+    return ((performance.now() - started) / rounds) * 1000
   } finally {
     await Promise.all(pool.map((t) => t.worker.terminate()))
   }
+}
+
+/**
+ * CPU ms this process spends to start a bare worker thread and end it (one at a time, so nothing
+ * else runs meanwhile): what every node incarnation pays at least, since an untrusted node's
+ * worker is never reused.
+ */
+export async function workerStartCpuMs(count = 20): Promise<number> {
+  const cpu0 = process.cpuUsage()
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker("require('node:worker_threads').parentPort.postMessage(1)", { eval: true, execArgv: [] })
+    await new Promise((resolve) => worker.once('message', resolve))
+    await worker.terminate()
+  }
+  const cpu = process.cpuUsage(cpu0)
+  return (cpu.user + cpu.system) / 1000 / count
 }
